@@ -1,0 +1,167 @@
+"""Run a lesson's hidden suite against the student's code and turn outcomes into points.
+
+pytest runs in this (trusted) process with a plugin that provides the `student` and `ref`
+fixtures, deselects exercises that were not asked for, and records for every test whether it
+passed and, if not, feedback built from what the student's code did. Hypothesis runs under one
+explicit profile, so a regrade gives the same score on any machine, with or without CI set.
+"""
+
+import dataclasses
+import importlib
+import re
+import sys
+
+import pytest
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis.errors import Flaky
+
+from .call import Student, StudentFailure
+from .compare import Mismatch
+from .suite import graded_info
+
+PROFILE = "llmcourse-grading"
+SUITES_INI = "pytest.ini"
+
+
+@dataclasses.dataclass
+class TestResult:
+    name: str
+    exercise: str
+    passed: bool
+    score: int
+    max_score: int
+    message: str
+
+
+def grading_settings(budget):
+    return settings(
+        max_examples=budget.max_examples, derandomize=True, database=None, deadline=None,
+        report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.normal,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck))
+
+
+FIXTURE_ARGUMENTS = ("student=", "ref=", "data=")
+
+
+def falsifying_example(error):
+    """The shrunk input from hypothesis' notes, as 'x=..., axis=...' (without the fixtures)."""
+    arguments = []
+    for note in getattr(error, "__notes__", []):
+        match = re.match(r"Falsifying (?:explicit )?example: \w+\(\n(.*)\n\)$", note, re.S)
+        if match:
+            for line in match.group(1).splitlines():
+                line = line.strip()
+                if line.endswith(","):
+                    line = line[:-1]
+                if line and not line.startswith(FIXTURE_ARGUMENTS):
+                    arguments.append(line)
+        drawn = re.match(r"Draw \d+ \((\w+)\): (.*)$", note, re.S)
+        if drawn:
+            arguments.append(f"{drawn.group(1)}={drawn.group(2)}")
+    return ", ".join(arguments) or None
+
+
+def feedback(test_function, error):
+    """What the student reads about a failed test. Never the suite's source or traceback."""
+    doc = (test_function.__doc__ or "").strip()
+    parts = [doc.splitlines()[0] if doc else "A hidden property did not hold."]
+    example = falsifying_example(error)
+    if example:
+        parts.append(f"Smallest failing input: {example}")
+    cause = error
+    while cause is not None and not isinstance(cause, (Mismatch, StudentFailure)):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(error, Flaky) and cause is None:
+        parts.append("Your function gave different results for the same input; it must be deterministic.")
+    elif cause is None:
+        parts.append("Your result did not have this property.")
+    else:
+        parts.append(str(cause))
+        if getattr(cause, "traceback_text", ""):
+            parts.append("Traceback (your code):\n" + cause.traceback_text)
+        if getattr(cause, "hint", None):
+            parts.append(f"Hint: {cause.hint}")
+    return "\n".join(parts)
+
+
+class GradingPlugin:
+    def __init__(self, lesson, code, only=None):
+        self.lesson = lesson
+        self.code = code
+        self.only = set(only) if only else None
+        self.results = []
+        self.problems = []
+
+    @pytest.fixture(scope="session")
+    def student(self):
+        return Student(self.code)
+
+    @pytest.fixture(scope="session")
+    def ref(self):
+        return importlib.import_module(self.lesson.solutions)
+
+    def pytest_collection_modifyitems(self, config, items):
+        keep, drop = [], []
+        for item in items:
+            info = graded_info(getattr(item, "function", None))
+            if info is None:
+                self.problems.append(f"{item.nodeid} is not marked @graded")
+                drop.append(item)
+            elif self.only is None or info[0] in self.only:
+                keep.append(item)
+            else:
+                drop.append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.problems.append(f"suite file {report.nodeid} failed to import")
+
+    def pytest_runtest_setup(self, item):
+        # Not worth running hypothesis against a stub or a missing function: say so at once.
+        self.code.require(graded_info(item.function)[0])
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            exercise, points = graded_info(item.function)
+            passed = report.passed
+            message = "" if passed else feedback(item.function, call.excinfo.value)
+            self.results.append(TestResult(name=item.name.removeprefix("test_"), exercise=exercise,
+                                           passed=passed, score=points if passed else 0,
+                                           max_score=points, message=message))
+
+
+class SuiteError(RuntimeError):
+    """The hidden suite itself is broken (a course bug, not the student's)."""
+
+
+def run_suite(lesson, code, only=None):
+    """Run the lesson's hidden suite; returns the list of TestResult."""
+    plugin = GradingPlugin(lesson, code, only)
+    previous = settings.get_current_profile_name()
+    settings.register_profile(PROFILE, grading_settings(lesson.budget))
+    settings.load_profile(PROFILE)
+    suite_dir = str(lesson.suite_dir)
+    try:
+        exit_code = pytest.main([suite_dir, "-s", "-p", "no:cacheprovider", "-p", "no:terminal",
+                     "-p", "no:warnings", "-p", "no:unraisableexception", "-p", "no:threadexception",
+                                 "--import-mode=importlib",
+                     "-c", str(lesson.suite_dir.parent / SUITES_INI), "--rootdir", suite_dir],
+                     plugins=[plugin])
+    finally:
+        settings.load_profile(previous)
+        # Tests capture the default settings when imported: import them afresh next time.
+        for name, module in list(sys.modules.items()):
+            if (getattr(module, "__file__", None) or "").startswith(suite_dir):
+                del sys.modules[name]
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        plugin.problems.append(f"pytest ended with {exit_code!r}")
+    if plugin.problems:
+        raise SuiteError(f"hidden suite of {lesson.id} is broken: " + "; ".join(plugin.problems))
+    return plugin.results

@@ -1,0 +1,159 @@
+"""The worker: runs a student's notebook code inside the sandbox and answers calls.
+
+Started by `autograder.sandbox` as `python -I -S worker.py REQUEST_FD RESPONSE_FD SITE_DIR...`
+with this file and `wire.py` bound read-only beside each other, and nothing else of the grader.
+It reads one JSON message per line from REQUEST_FD and writes one per line to RESPONSE_FD; the
+student's own stdout and stderr go to a capped file the grader may show but never parses.
+
+Nothing here is trusted: the student's code runs in this process and could rewrite any of it.
+That is fine, because all the grader ever receives are values to compare against the reference,
+and a forged value is no better than a returned one.
+"""
+
+import ast
+import builtins
+import linecache
+import os
+import signal
+import sys
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.extend(sys.argv[3:])  # site-packages, without running their .pth files (-S)
+
+import wire  # noqa: E402
+
+CELL_FILENAME = "<cell {}>"
+
+
+def strip_magics(source):
+    """IPython syntax (%magic, !shell) is not Python; cell magics skip the whole cell."""
+    if source.lstrip().startswith("%%"):
+        return ""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")):
+            line = line[: len(line) - len(stripped)] + "pass"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def student_traceback(error):
+    """Only the frames of the student's own cells, then the error itself."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell ")]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(type(error), error)
+    return "".join(lines).rstrip()
+
+
+def describe_error(error):
+    return {
+        "type": type(error).__name__,
+        "message": str(error)[:2000],
+        "traceback": student_traceback(error)[-4000:],
+        "not_implemented": isinstance(error, NotImplementedError),
+    }
+
+
+def is_stub(function_def):
+    """A def whose body is only a docstring and `raise NotImplementedError(...)`."""
+    body = [node for node in function_def.body
+            if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    raised = body[0].exc.func if isinstance(body[0].exc, ast.Call) else body[0].exc
+    return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
+
+
+class Worker:
+    def __init__(self, requests, responses):
+        self.requests = requests
+        self.responses = responses
+        self.namespace = {"__name__": "__main__", "__builtins__": builtins, "display": print}
+        self.stub_code = set()  # code objects of functions defined as stubs
+
+    def send(self, message):
+        self.responses.write(wire.dumps(message))
+
+    def receive(self):
+        line = self.requests.readline()
+        if not line:
+            sys.exit(0)
+        return wire.loads(line)
+
+    def load(self, cells):
+        errors = []
+        for cell in cells:
+            filename = CELL_FILENAME.format(cell["index"])
+            source = strip_magics(cell["source"])
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            try:
+                code = compile(source, filename, "exec")
+                exec(code, self.namespace)
+                self._remember_stubs(source, code)
+            except BaseException as error:  # noqa: B036 -- SystemExit in a cell must not end grading
+                errors.append({"index": cell["index"], **describe_error(error)})
+        return errors
+
+    def _remember_stubs(self, source, code):
+        stub_names = {node.name for node in ast.parse(source).body
+                      if isinstance(node, ast.FunctionDef) and is_stub(node)}
+        for name in stub_names:
+            function = self.namespace.get(name)
+            if getattr(function, "__code__", None) is not None:
+                self.stub_code.add(function.__code__)
+
+    def status(self, name):
+        if name not in self.namespace:
+            return "missing"
+        value = self.namespace[name]
+        if not callable(value):
+            return "not_callable"
+        return "stub" if getattr(value, "__code__", None) in self.stub_code else "ok"
+
+    def make_callback(self, call_id):
+        def callback(*args, **kwargs):
+            self.send({"op": "callback", "callable": call_id,
+                       "args": wire.encode(list(args)), "kwargs": wire.encode(kwargs)})
+            reply = self.receive()
+            if reply.get("op") != "callback_result":
+                raise RuntimeError("grading protocol out of step")
+            if not reply["ok"]:
+                raise RuntimeError(reply["error"])
+            return wire.decode(reply["value"])
+        return callback
+
+    def call(self, request):
+        function = self.namespace.get(request["name"])
+        args = wire.decode(request["args"], self.make_callback)
+        kwargs = wire.decode(request["kwargs"], self.make_callback)
+        try:
+            value = function(*args, **kwargs)
+            reply = {"op": "result", "id": request["id"], "ok": True, "value": wire.encode(value)}
+            if request.get("return_args"):
+                reply["args_after"] = wire.encode(args)
+        except BaseException as error:  # noqa: B036 -- includes SystemExit raised by the function
+            reply = {"op": "result", "id": request["id"], "ok": False, "error": describe_error(error)}
+        self.send(reply)
+
+    def serve(self):
+        while True:
+            request = self.receive()
+            if request["op"] == "load":
+                errors = self.load(request["cells"])
+                self.send({"op": "loaded", "cell_errors": errors,
+                           "functions": {name: self.status(name) for name in request["names"]}})
+            elif request["op"] == "call":
+                self.call(request)
+
+
+def main():
+    # Past the file-size limit, writes fail with an error instead of killing the worker.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    requests = os.fdopen(int(sys.argv[1]), "rb")
+    responses = os.fdopen(int(sys.argv[2]), "wb", buffering=0)
+    Worker(requests, responses).serve()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""Building submissions for the project's own tests: a lesson's released notebook with some
+solution cells replaced by other code, as a student would have written it."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+from autograder.build import build_notebook, notebook_text, released
+from autograder.course import load_course
+from autograder.pipeline import grade
+
+COURSE = load_course()
+MISTAKES_DIR = Path(__file__).parent / "mistakes"
+
+
+def released_notebook(lesson):
+    return released(build_notebook(lesson))
+
+
+def notebook_with(lesson, replacements, base=None):
+    """The released notebook (or `base`) with the solution cell of each named exercise replaced."""
+    notebook = json.loads(json.dumps(base or released_notebook(lesson)))
+    remaining = dict(replacements)
+    for cell in notebook["cells"]:
+        cell_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        name = cell_id.removeprefix("solution-")
+        if cell_id.startswith("solution-") and name in remaining:
+            cell["source"] = remaining.pop(name)
+    if remaining:
+        raise KeyError(f"{lesson.id} has no solution cell for {sorted(remaining)}")
+    return notebook
+
+
+def write(notebook, path):
+    path = Path(path)
+    path.write_text(notebook_text(notebook), encoding="utf-8")
+    return path
+
+
+def grade_with(lesson, replacements, tmp_path, only=None, base=None):
+    path = write(notebook_with(lesson, replacements, base), Path(tmp_path) / f"{lesson.id}.ipynb")
+    return grade(path, COURSE, lesson.id, only=only)
+
+
+def lesson_mistakes(lesson):
+    """The module tests/mistakes/<lesson id>.py: MISTAKES {exercise: {label: code}} and
+    ALTERNATIVES {exercise: code}."""
+    path = MISTAKES_DIR / f"{lesson.id}.py"
+    spec = importlib.util.spec_from_file_location(f"mistakes_{lesson.id.replace('-', '_')}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def exercise_result(report, name):
+    return next(e for e in report.exercises if e.name == name)

@@ -1,0 +1,62 @@
+"""Every available lesson: the grader is strict (each known mistake loses points) and fair
+(correct-but-different code gets full marks); source notebooks score full, released ones zero."""
+
+import pytest
+
+from autograder.pipeline import grade
+from support import (COURSE, exercise_result, grade_with, lesson_mistakes, released_notebook, write)
+
+LESSONS = COURSE.available
+MISTAKE_CASES = [
+    pytest.param(lesson, exercise, label, code, id=f"{lesson.id}-{exercise}-{label}")
+    for lesson in LESSONS
+    for exercise, mistakes in lesson_mistakes(lesson).MISTAKES.items()
+    for label, code in mistakes.items()
+]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_every_exercise_has_three_mistakes_and_an_alternative(lesson):
+    module = lesson_mistakes(lesson)
+    for exercise in lesson.exercises:
+        assert len(module.MISTAKES.get(exercise.name, {})) >= 3, exercise.name
+        assert exercise.name in module.ALTERNATIVES, exercise.name
+    assert set(module.MISTAKES) <= {e.name for e in lesson.exercises}
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_source_notebook_gets_full_marks(lesson):
+    report = grade(lesson.notebook, COURSE)
+    assert report.assignment == lesson.id
+    assert report.sandboxed
+    assert report.max_score == lesson.max_score
+    failures = [t.message for e in report.exercises for t in e.tests if not t.passed]
+    assert report.score == report.max_score, failures
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_released_notebook_scores_zero_with_not_implemented(lesson, tmp_path):
+    report = grade(write(released_notebook(lesson), tmp_path / "released.ipynb"), COURSE)
+    assert report.assignment == lesson.id
+    assert report.score == 0
+    assert report.max_score == lesson.max_score
+    for exercise in report.exercises:
+        assert exercise.tests
+        for test in exercise.tests:
+            assert not test.passed
+            assert "not implemented" in test.message, test.message
+
+
+@pytest.mark.parametrize("lesson, exercise, label, code", MISTAKE_CASES)
+def test_mistake_loses_points(lesson, exercise, label, code, tmp_path):
+    report = grade_with(lesson, {exercise: code}, tmp_path, only=[exercise])
+    result = exercise_result(report, exercise)
+    assert result.score < result.max_score, f"{label!r} kept all {result.max_score} points"
+    assert any(not t.passed and t.message for t in result.tests)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
+def test_correct_but_different_code_gets_full_marks(lesson, tmp_path):
+    report = grade_with(lesson, lesson_mistakes(lesson).ALTERNATIVES, tmp_path)
+    failures = [t.message for e in report.exercises for t in e.tests if not t.passed]
+    assert report.score == report.max_score, failures
