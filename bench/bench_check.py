@@ -1,0 +1,76 @@
+"""Benchmark: `llmcourse check` on each available lesson's source and released notebook, side by side
+with `nbgrader validate` (what a student runs in nbgrader to check a notebook) on the same files.
+
+Prints a table and saves bench/results/check.json. Wall time is the median of --repeat runs of the
+whole command (interpreter start included); peak memory is the grader process's maximum RSS and the
+largest of its descendants (the sandboxed worker)."""
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from autograder.build import build_notebook, notebook_text, released  # noqa: E402
+from autograder.course import load_course  # noqa: E402
+
+
+def run(command):
+    """(wall seconds, own peak RSS MiB, exit code) of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def measure(command, repeat):
+    runs = [run(command) for _ in range(repeat)]
+    assert all(code == 0 for _, _, code in runs), f"{command} failed"
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--no-peer", action="store_true", help="skip nbgrader validate")
+    args = parser.parse_args()
+    course = load_course()
+    workdir = Path(tempfile.mkdtemp(prefix="llmcourse-bench-"))
+    rows = []
+    for lesson in course.available:
+        released_path = workdir / f"{lesson.id}-released.ipynb"
+        released_path.write_text(notebook_text(released(build_notebook(lesson))), encoding="utf-8")
+        for kind, path in (("source", lesson.notebook), ("released", released_path)):
+            wall, rss = measure(["llmcourse", "check", str(path), "--json"], args.repeat)
+            row = {"lesson": lesson.id, "notebook": kind, "check_s": round(wall, 3), "check_peak_mib": round(rss, 1)}
+            if not args.no_peer and kind == "source":
+                peer_wall, peer_rss = measure(["nbgrader", "validate", str(path)], args.repeat)
+                row.update(validate_s=round(peer_wall, 3), validate_peak_mib=round(peer_rss, 1),
+                           ratio=round(wall / peer_wall, 2))
+            rows.append(row)
+    descendants_peak = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+    print(f"{'lesson':<24} {'notebook':<9} {'check s':>8} {'peak MiB':>9} {'validate s':>11} {'ratio':>6}")
+    for row in rows:
+        print(f"{row['lesson']:<24} {row['notebook']:<9} {row['check_s']:>8.2f} {row['check_peak_mib']:>9.0f} "
+              f"{row.get('validate_s', float('nan')):>11.2f} {row.get('ratio', float('nan')):>6.2f}")
+    print(f"largest descendant peak RSS (grader or sandboxed worker): {descendants_peak} MiB")
+    result = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+              "repeat": args.repeat, "rows": rows, "descendants_peak_mib": descendants_peak}
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "check.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"saved {out / 'check.json'}")
+
+
+if __name__ == "__main__":
+    main()
