@@ -1,8 +1,17 @@
 """llmcourse: grade notebooks of "How Transformer LLMs Work" safely.
 
+Students and self-learners:
     llmcourse check NOTEBOOK [--assignment ID] [--only NAME ...] [--json]
     llmcourse notebook LESSON [-o PATH]      the student version of a lesson, to work on locally
-    llmcourse demo [--allow-unsandboxed]     grade the bundled example submissions
+Instructors (an nbgrader course directory; --course-dir, default: the current directory):
+    llmcourse init COURSE_DIR [--roster CSV] [--db-url URL]
+    llmcourse release ASSIGNMENT             nbgrader generate_assignment + release_assignment
+    llmcourse collect ASSIGNMENT             nbgrader collect
+    llmcourse autograde ASSIGNMENT [--student S] [--workers N] [--force]
+    llmcourse feedback ASSIGNMENT            HTML feedback, released through nbgrader's exchange
+    llmcourse export [--format csv|gradescope] [-o PATH]
+Everyone:
+    llmcourse demo [--allow-unsandboxed]     a whole course round trip with three example students
     llmcourse build                          (course authors) rebuild the source notebooks
 """
 
@@ -11,8 +20,13 @@ import os
 import sys
 from pathlib import Path
 
+from . import classroom
+from .autograde import autograde
 from .build import LessonScriptError, build_notebook, notebook_text, released, write_notebooks
+from .classroom import ClassroomError
 from .course import CourseError, load_course
+from .export import export_csv, export_gradescope
+from .feedback import write_feedback
 from .notebook import NotebookError
 from .pipeline import SandboxRequired, grade
 from .report import render_json, render_table
@@ -44,6 +58,49 @@ def cmd_build(args, course):
     return 0
 
 
+def cmd_init(args, course):
+    root = classroom.init_course(args.course_dir, course, args.roster, args.db_url)
+    print(f"course {course.id} ready in {root}: {len(course.available)} assignments in source/")
+    return 0
+
+
+def cmd_release(args, course):
+    path = classroom.release(args.course_dir, course.lesson(args.assignment).id)
+    print(f"released {args.assignment}: {path}")
+    return 0
+
+
+def cmd_collect(args, course):
+    students = classroom.collect(args.course_dir, course.lesson(args.assignment).id)
+    print(f"collected {len(students)} submission(s) of {args.assignment}: {', '.join(students) or 'none'}")
+    return 0
+
+
+def cmd_autograde(args, course):
+    results = autograde(args.course_dir, course, args.assignment, args.student, args.workers, args.force,
+                        require_sandbox=not args.allow_unsandboxed)
+    for student, report in sorted(results.items()):
+        print(f"{student:<20} {report['score']:>4}/{report['max_score']}")
+    return 0
+
+
+def cmd_feedback(args, course):
+    written = write_feedback(args.course_dir, course, args.assignment)
+    print(f"wrote and released feedback for {len(written)} submission(s) of {args.assignment}")
+    return 0
+
+
+def cmd_export(args, course):
+    if args.format == "csv":
+        target = Path(args.output or "grades.csv")
+        export_csv(args.course_dir, course, target)
+        print(f"wrote {target}")
+    else:
+        written = export_gradescope(args.course_dir, course, Path(args.output or "gradescope"))
+        print(f"wrote {len(written)} results.json file(s) under {args.output or 'gradescope'}/")
+    return 0
+
+
 def cmd_demo(args, course):
     from .demo import run_demo
     return run_demo(course, allow_unsandboxed=args.allow_unsandboxed)
@@ -64,6 +121,31 @@ def parser():
     notebook.add_argument("-o", "--output")
     notebook.add_argument("--force", action="store_true")
     notebook.set_defaults(run=cmd_notebook)
+    init = sub.add_parser("init", help="create an nbgrader course directory")
+    init.add_argument("course_dir")
+    init.add_argument("--roster", help="CSV of students: id, first_name, last_name, email")
+    init.add_argument("--db-url", help="gradebook SQLAlchemy URL (default: sqlite in the course directory)")
+    init.set_defaults(run=cmd_init)
+    for name, run, text in (("release", cmd_release, "generate and release an assignment"),
+                            ("collect", cmd_collect, "collect submissions from the exchange"),
+                            ("feedback", cmd_feedback, "write and release HTML feedback")):
+        command = sub.add_parser(name, help=text)
+        command.add_argument("assignment")
+        command.add_argument("--course-dir", default=".")
+        command.set_defaults(run=run)
+    grade_all = sub.add_parser("autograde", help="grade collected submissions into the gradebook")
+    grade_all.add_argument("assignment")
+    grade_all.add_argument("--course-dir", default=".")
+    grade_all.add_argument("--student")
+    grade_all.add_argument("--workers", type=int, default=1)
+    grade_all.add_argument("--force", action="store_true", help="regrade what is already graded")
+    grade_all.add_argument("--allow-unsandboxed", action="store_true")
+    grade_all.set_defaults(run=cmd_autograde)
+    export = sub.add_parser("export", help="export grades")
+    export.add_argument("--course-dir", default=".")
+    export.add_argument("--format", choices=("csv", "gradescope"), default="csv")
+    export.add_argument("-o", "--output")
+    export.set_defaults(run=cmd_export)
     demo = sub.add_parser("demo", help="grade bundled example submissions and print the table")
     demo.add_argument("--allow-unsandboxed", action="store_true")
     demo.set_defaults(run=cmd_demo)
@@ -76,7 +158,7 @@ def main(argv=None):
     args = parser().parse_args(argv)
     try:
         return args.run(args, load_course(args.course))
-    except (CourseError, NotebookError, SandboxRequired, LessonScriptError) as error:
+    except (CourseError, NotebookError, SandboxRequired, LessonScriptError, ClassroomError) as error:
         print(f"llmcourse: error: {error}", file=sys.stderr)
         return 2
 

@@ -1,19 +1,25 @@
-"""`llmcourse demo`: grade three example students on every available lesson and print the table.
+"""`llmcourse demo`: a whole course round trip with three example students, in a temporary directory.
 
-ada submits the reference notebook; ben finished about half of each lesson and got one function
-subtly wrong; eve cheats: her functions return an object that claims to equal anything, her
-notebook tries to read the solutions and hidden tests, and prints a fake perfect score.
+The instructor creates an nbgrader course and releases every available assignment; ada, ben and
+eve fetch them through nbgrader's exchange, work, and submit: ada correctly, ben about half done
+with one function subtly wrong, eve cheating (functions that return an object claiming to equal
+anything, code that hunts for the solutions and hidden tests, a fake perfect score printed, inflated
+points and skip-execution tags in the metadata). The instructor collects, autogrades in the sandbox,
+writes and releases feedback, and exports the grades.
 """
 
+import csv
 import json
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .build import build_notebook, notebook_text, released
-from .pipeline import grade
-from .report import render_table
+from . import classroom
+from .autograde import autograde
+from .export import export_csv, export_gradescope
+from .feedback import write_feedback
+from .notebook import read_notebook
 
 # One plausible wrong function per lesson, as a student would write it.
 BEN_MISTAKES = {
@@ -29,14 +35,11 @@ BEN_MISTAKES = {
 }
 
 EVE_CHEATS = '''
-import json, os, glob
+import glob, json
 print(json.dumps({"score": 100, "max_score": 100, "passed": True}))
 stolen = []
-for pattern in ["/work/*/solutions/*.py", "/work/*/autograder/suites/*/*.py", "/work/**/gradebook.db"]:
-    try:
-        stolen += glob.glob(pattern, recursive=True)[:3]
-    except OSError:
-        pass
+for pattern in ["/work/*/solutions/*.py", "/work/*/autograder/suites/*/*.py", "/tmp/*/course/gradebook.db"]:
+    stolen += glob.glob(pattern)
 try:
     import solutions  # the reference, if it were importable
 except ImportError:
@@ -47,11 +50,10 @@ print("found:", stolen, "solutions importable:", solutions is not None)
 class AlwaysRight(float):
     def __eq__(self, other):
         return True
-    __array_priority__ = 1000
 '''
 
 
-def _cells_by_exercise(notebook):
+def solution_cells(notebook):
     cells = {}
     for cell in notebook["cells"]:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
@@ -60,73 +62,88 @@ def _cells_by_exercise(notebook):
     return cells
 
 
-def ada(lesson):
-    return build_notebook(lesson)
+def ada(lesson, notebook):
+    answers = solution_cells(read_notebook(lesson.notebook))
+    for name, cell in solution_cells(notebook).items():
+        cell["source"] = answers[name]["source"]
+    return notebook
 
 
-def ben(lesson):
-    notebook = build_notebook(lesson)
-    stubs = _cells_by_exercise(released(notebook))
-    cells = _cells_by_exercise(notebook)
+def ben(lesson, notebook):
+    answers = solution_cells(read_notebook(lesson.notebook))
     names = [e.name for e in lesson.exercises]
-    for name in names[len(names) // 2 + 1:]:
-        cells[name]["source"] = stubs[name]["source"]
+    cells = solution_cells(notebook)
+    for name in names[: len(names) // 2 + 1]:
+        cells[name]["source"] = answers[name]["source"]
     if lesson.id in BEN_MISTAKES:
         name, code = BEN_MISTAKES[lesson.id]
         cells[name]["source"] = code
     return notebook
 
 
-def eve(lesson):
-    notebook = released(build_notebook(lesson))
-    cells = _cells_by_exercise(notebook)
-    for name, cell in cells.items():
+def eve(lesson, notebook):
+    for name, cell in solution_cells(notebook).items():
         cell["source"] = f"def {name}(*args, **kwargs):\n    return AlwaysRight(1.0)\n"
-        cell["metadata"]["nbgrader"]["points"] = 1000
-        cell.setdefault("metadata", {})["tags"] = ["skip-execution"]
+        cell["metadata"]["tags"] = ["skip-execution"]
+    for cell in notebook["cells"]:
+        nbgrader = cell.get("metadata", {}).get("nbgrader", {})
+        if nbgrader.get("grade"):
+            nbgrader["points"] = 1000
+            cell["metadata"]["tags"] = ["skip-execution"]
     first_code = next(i for i, c in enumerate(notebook["cells"]) if c["cell_type"] == "code")
     notebook["cells"].insert(first_code + 1, {"cell_type": "code", "metadata": {}, "execution_count": None,
                                               "outputs": [], "source": EVE_CHEATS})
     return notebook
 
 
-STUDENTS = {"ada (correct)": ada, "ben (partly wrong)": ben, "eve (cheating)": eve}
+STUDENTS = {"ada": ada, "ben": ben, "eve": eve}
 
 
-def run_demo(course, allow_unsandboxed=False, out=sys.stdout):
-    lessons = course.available
-    workdir = Path(tempfile.mkdtemp(prefix="llmcourse-demo-"))
-    results = {}
+def print_table(csv_path, lessons, out):
+    with open(csv_path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    maxima = {lesson.id: lesson.max_score for lesson in lessons}
+    print(f"{'student':<8}" + "".join(f"{lesson.id:>26}" for lesson in lessons) + f"{'total':>10}", file=out)
+    for row in rows:
+        cells = "".join(f"{row[lesson.id + '/total'] + '/' + str(maxima[lesson.id]):>26}" for lesson in lessons)
+        print(f"{row['student_id']:<8}{cells}{row['total'] + '/' + str(sum(maxima.values())):>10}", file=out)
+
+
+def run_demo(course, allow_unsandboxed=False, workers=2, out=sys.stdout):
     started = time.monotonic()
-    for student, make in STUDENTS.items():
-        for lesson in lessons:
-            folder = workdir / student.split()[0] / lesson.id
-            folder.mkdir(parents=True)
-            path = folder / f"{lesson.id}.ipynb"
-            path.write_text(notebook_text(make(lesson)), encoding="utf-8")
-            report = grade(path, course, lesson.id, require_sandbox=not allow_unsandboxed)
-            (folder / "report.json").write_text(json.dumps(report.to_json(), indent=2), encoding="utf-8")
-            (folder / "feedback.txt").write_text(render_table(report) + "\n", encoding="utf-8")
-            results[student, lesson.id] = report
-    elapsed = time.monotonic() - started
+    workdir = Path(tempfile.mkdtemp(prefix="llmcourse-demo-"))
+    lessons = course.available
+    say = lambda text: print(f"[{time.monotonic() - started:5.1f}s] {text}", file=out, flush=True)  # noqa: E731
 
-    width = max(len(s) for s in STUDENTS)
-    header = f"{'student':<{width}}  " + "  ".join(f"{lesson.id:>18}" for lesson in lessons) + "   total"
-    print(f"{course.title}: {len(STUDENTS)} example students graded on {len(lessons)} lessons "
-          f"in {elapsed:.1f} s", file=out)
+    root = classroom.init_course(workdir / "course", course)
+    say(f"instructor: nbgrader course {course.id} in {root}")
+    for lesson in lessons:
+        classroom.release(root, lesson.id)
+    say(f"instructor: released {', '.join(lesson.id for lesson in lessons)}")
+
+    for student, work in STUDENTS.items():
+        desk = classroom.StudentDesk(workdir / "students" / student, course.id, student, root / "exchange")
+        for lesson in lessons:
+            folder = desk.fetch(lesson.id)
+            path = folder / f"{lesson.id}.ipynb"
+            notebook = work(lesson, json.loads(path.read_text(encoding="utf-8")))
+            path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+            desk.submit(lesson.id)
+    say(f"students: {', '.join(STUDENTS)} fetched, worked and submitted through the exchange")
+
+    for lesson in lessons:
+        classroom.collect(root, lesson.id)
+        autograde(root, course, lesson.id, workers=workers, require_sandbox=not allow_unsandboxed, stream=out)
+        write_feedback(root, course, lesson.id)
+    say("instructor: collected, autograded in the sandbox, feedback written and released")
+
+    grades = export_csv(root, course, root / "grades.csv")
+    export_gradescope(root, course, root / "gradescope")
+    say(f"instructor: exported {grades} and gradescope/*/*/results.json")
     print("", file=out)
-    print(header, file=out)
-    for student in STUDENTS:
-        reports = [results[student, lesson.id] for lesson in lessons]
-        cells = "  ".join(f"{r.score:>8}/{r.max_score:<9}" for r in reports)
-        total = sum(r.score for r in reports), sum(r.max_score for r in reports)
-        print(f"{student:<{width}}  {cells}   {total[0]}/{total[1]}", file=out)
-    sandboxed = all(r.sandboxed for r in results.values())
+    print_table(grades, lessons, out)
     print("", file=out)
-    print(f"Student code ran {'in a bubblewrap sandbox' if sandboxed else 'WITHOUT a sandbox'}. "
-          f"Reports and feedback: {workdir}/<student>/<lesson>/", file=out)
-    example = results["ben (partly wrong)", lessons[0].id]
-    print("", file=out)
-    print("Feedback ben gets for " + lessons[0].id + ":", file=out)
-    print(render_table(example), file=out)
+    print(f"Gradebook: {root / 'gradebook.db'} (open the formgrader with `jupyter lab` in {root})", file=out)
+    print(f"Feedback:  {root / 'feedback'}/<student>/<assignment>/*.html", file=out)
+    print(f"Students:  {workdir / 'students'}/<student>/<assignment>/feedback/ after fetch_feedback", file=out)
     return 0

@@ -1,0 +1,206 @@
+"""`llmcourse autograde`: grade every collected submission with our engine, into nbgrader's gradebook.
+
+Each submission is graded in its own process from a pool (`--workers`), its student code in the
+sandbox; this process alone writes: first the exercise scores into the gradebook under each
+exercise's grade cell (so the formgrader and `nbgrader export` show them), then the submission's
+copy and our report into autograded/<student>/<assignment>/, the report last and atomically. A
+report whose submission hash matches means "done": a rerun skips it unless --force, and a run
+killed at any point leaves either a finished submission or one that is graded again (scores are
+set, never added, so nothing doubles).
+"""
+
+import concurrent.futures
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
+
+from .classroom import load_config
+from .course import load_course
+from .report import ExerciseResult, Report
+from .score import TestResult
+
+REPORT_FILE = "llmcourse.json"
+SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
+
+
+@dataclasses.dataclass
+class Submission:
+    student: str
+    assignment: str
+    folder: Path
+    notebook: Path
+
+    @property
+    def timestamp(self):
+        stamp = self.folder / "timestamp.txt"
+        return stamp.read_text(encoding="utf-8").strip() if stamp.exists() else None
+
+    def digest(self):
+        if not self.notebook.is_file():
+            return "missing"
+        return hashlib.sha256(self.notebook.read_bytes()).hexdigest()
+
+
+def course_paths(course_dir):
+    config = load_config(course_dir)
+    root = Path(config.CourseDirectory.root or course_dir)
+    return root, config.CourseDirectory.db_url, config.CourseDirectory.course_id
+
+
+def find_submissions(course_dir, lesson, student=None):
+    root, _, _ = course_paths(course_dir)
+    submitted = root / "submitted"
+    folders = sorted(submitted.glob(f"*/{lesson.id}")) if submitted.is_dir() else []
+    return [Submission(folder.parent.name, lesson.id, folder, folder / f"{lesson.id}.ipynb")
+            for folder in folders if folder.is_dir() and (student is None or folder.parent.name == student)]
+
+
+def report_path(course_dir, submission):
+    root, _, _ = course_paths(course_dir)
+    return root / "autograded" / submission.student / submission.assignment / REPORT_FILE
+
+
+def read_report(path):
+    data = json.loads(path.read_text(encoding="utf-8"))
+    exercises = [ExerciseResult(e["name"], e["score"], e["max_score"], [TestResult(exercise=e["name"], **t)
+                                                                       for t in e["tests"]])
+                 for e in data["report"]["exercises"]]
+    report = Report(data["report"]["assignment"], data["report"]["sandboxed"], exercises)
+    return data, report
+
+
+def zero_report(lesson, reason, sandboxed):
+    """A submission that could not be graded at all: every exercise 0, with the reason."""
+    exercises = [ExerciseResult(e.name, 0, e.points, [TestResult("submission", e.name, False, 0, e.points, reason)])
+                 for e in lesson.exercises]
+    return Report(lesson.id, sandboxed, exercises, load_problem=reason)
+
+
+def _grade_one(course_file, notebook, assignment, require_sandbox):
+    """Runs in a pool process: grade one notebook, return plain data."""
+    from .course import CourseError
+    from .notebook import NotebookError
+    from .pipeline import grade
+    from .sandbox import bwrap_works
+    course = load_course(course_file)
+    started = time.monotonic()
+    try:
+        report = grade(notebook, course, assignment, require_sandbox=require_sandbox)
+    except (NotebookError, CourseError) as error:
+        report = zero_report(course.lesson(assignment), f"the submission could not be graded: {error}",
+                             bwrap_works())
+    return report.to_json(), time.monotonic() - started
+
+
+def write_scores(db_url, course_id, submission, lesson, report):
+    with Gradebook(db_url, course_id=course_id) as gradebook, warnings.catch_warnings():
+        # nbgrader's add_submission trips SQLAlchemy 2 autoflush warnings; the rows are written fine.
+        warnings.simplefilter("ignore", SAWarning)
+        gradebook.update_or_create_student(submission.student)
+        try:
+            gradebook.find_submission(lesson.id, submission.student)
+        except MissingEntry:
+            gradebook.add_submission(lesson.id, submission.student, timestamp=submission.timestamp)
+        scores = {e["name"]: e["score"] for e in report["exercises"]}
+        for exercise in lesson.exercises:
+            grade = gradebook.find_grade(exercise.grade_id, lesson.id, lesson.id, submission.student)
+            grade.auto_score = scores.get(exercise.name, 0)
+            grade.needs_manual_grade = False
+        gradebook.db.commit()
+
+
+def _atomic_write(path, text):
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def store(course_dir, submission, report, seconds, digest):
+    target = report_path(course_dir, submission)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for name in SUBMISSION_FILES:
+        if (submission.folder / name).exists():
+            shutil.copy2(submission.folder / name, target.parent / name)
+    if submission.notebook.is_file():
+        shutil.copy2(submission.notebook, target.parent / submission.notebook.name)
+    _atomic_write(target, json.dumps({"student": submission.student, "timestamp": submission.timestamp,
+                                      "submission_sha256": digest, "seconds": round(seconds, 3),
+                                      "report": report}, indent=2))
+
+
+def already_graded(course_dir, submission):
+    path = report_path(course_dir, submission)
+    if not path.is_file():
+        return False
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("submission_sha256") == submission.digest()
+    except ValueError:
+        return False
+
+
+class Progress:
+    """A one-line progress bar with ETA on stderr."""
+
+    def __init__(self, total, stream=sys.stderr, width=28):
+        self.total, self.stream, self.width = total, stream, width
+        self.done = 0
+        self.started = time.monotonic()
+
+    def step(self, label):
+        self.done += 1
+        elapsed = time.monotonic() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        filled = int(self.width * self.done / max(self.total, 1))
+        bar = "=" * filled + " " * (self.width - filled)
+        end = "\n" if self.done == self.total else ""
+        self.stream.write(f"\r[{bar}] {self.done}/{self.total}  ETA {int(eta) // 60}:{int(eta) % 60:02d}  "
+                          f"{label:<40.40}{end}")
+        self.stream.flush()
+
+
+def autograde(course_dir, course, assignment_id, student=None, workers=1, force=False,
+              require_sandbox=True, stream=sys.stderr):
+    """Grade the collected submissions of one assignment; returns {student: report JSON}."""
+    from .sandbox import bwrap_works
+    from .pipeline import SandboxRequired
+    lesson = course.lesson(assignment_id)
+    if require_sandbox and not bwrap_works():
+        raise SandboxRequired("bubblewrap (bwrap) is not available, so submissions cannot be isolated; "
+                              "install it (apt-get install bubblewrap) or pass --allow-unsandboxed")
+    _, db_url, course_id = course_paths(course_dir)
+    submissions = find_submissions(course_dir, lesson, student)
+    todo = [s for s in submissions if force or not already_graded(course_dir, s)]
+    skipped = len(submissions) - len(todo)
+    if skipped:
+        stream.write(f"{skipped} submission(s) of {assignment_id} already graded (use --force to regrade)\n")
+    results = {}
+    progress = Progress(len(todo), stream)
+    course_file = str(course.root / "course.yml")
+    # fork: a worker starts in milliseconds with everything imported (spawn costs seconds each).
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
+        futures = {pool.submit(_grade_one, course_file, str(s.notebook), lesson.id, require_sandbox):
+                   (s, s.digest()) for s in todo}
+        for future in concurrent.futures.as_completed(futures):
+            submission, digest = futures[future]
+            try:
+                report, seconds = future.result()
+            except Exception as error:  # a crash of the grading process itself: record, go on
+                report = zero_report(lesson, f"grading failed: {type(error).__name__}: {error}",
+                                     bwrap_works()).to_json()
+                seconds = 0.0
+            write_scores(db_url, course_id, submission, lesson, report)
+            store(course_dir, submission, report, seconds, digest)
+            results[submission.student] = report
+            progress.step(f"{submission.student}: {report['score']}/{report['max_score']}")
+    return results
