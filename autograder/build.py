@@ -20,13 +20,15 @@ import inspect
 import json
 import re
 
-from nbgrader.preprocessors import ClearSolutions
 import nbformat
+from nbgrader.preprocessors import ClearSolutions
+
+from .course import CourseError
 
 HEADER = re.compile(r"^# %%(?: \[(markdown)\]| (figure|solution|tests)(?: (.*))?)?\s*$")
 
 
-class LessonScriptError(ValueError):
+class LessonScriptError(CourseError):
     pass
 
 

@@ -48,6 +48,30 @@ class ProtocolError(Exception):
     pass
 
 
+STATUSES = frozenset({"ok", "stub", "missing", "not_callable"})
+
+
+def _is_error(error):
+    return (type(error) is dict and type(error.get("type")) is str and type(error.get("message")) is str
+            and type(error.get("traceback", "")) is str)
+
+
+def checked(message):
+    """The worker runs student code, so its replies are untrusted: one of the wrong shape (student
+    code can write to the reply pipe) is a ProtocolError here, never a crash of the grader."""
+    if message["op"] == "loaded":
+        errors, functions = message.get("cell_errors"), message.get("functions")
+        if (type(errors) is not list or type(functions) is not dict
+                or not all(_is_error(e) and type(e.get("index")) is int for e in errors)
+                or not all(type(status) is str and status in STATUSES for status in functions.values())):
+            raise ProtocolError("malformed 'loaded' message from the worker")
+    elif message["op"] == "result":
+        ok = message.get("ok")
+        if type(ok) is not bool or (not ok and not _is_error(message.get("error"))):
+            raise ProtocolError("malformed 'result' message from the worker")
+    return message
+
+
 class StudentCode:
     """The student's notebook code, loaded in a (sandboxed) worker process."""
 
@@ -59,6 +83,7 @@ class StudentCode:
         self.hidden_paths = hidden_paths
         self.worker = None
         self.restarts_left = budget.max_restarts
+        self.last_stop = None  # the StudentFailure of the last call that stopped the worker
         self.load_failure = None  # a StudentFailure that makes every call fail
         self.cell_errors = []
         self.functions = {}
@@ -82,8 +107,8 @@ class StudentCode:
         except (WorkerDied, ProtocolError) as error:
             self._fail_load(WorkerDied(f"your notebook's code stopped the grading worker: {error}"))
             return
-        self.cell_errors = reply.get("cell_errors", [])
-        self.functions = reply.get("functions", {})
+        self.cell_errors = reply["cell_errors"]
+        self.functions = reply["functions"]
 
     def _fail_load(self, failure):
         self.load_failure = failure
@@ -131,19 +156,25 @@ class StudentCode:
             reply = self._receive(deadline, expect="result", callables=callables, call_id=request["id"])
         except TimedOut:
             self.stop()
-            raise TimedOut(f"`{name}` did not return within {self.budget.call_timeout:g} s") from None
+            self.last_stop = TimedOut(f"`{name}` did not return within {self.budget.call_timeout:g} s")
+            raise self.last_stop from None
         except (WorkerDied, ProtocolError) as error:
             self.stop()
-            raise WorkerDied(f"the grading worker stopped while `{name}` ran: {error}") from None
+            self.last_stop = WorkerDied(f"the grading worker stopped while `{name}` ran: {error}")
+            raise self.last_stop from None
         if not reply["ok"]:
             error = reply["error"]
             if error.get("not_implemented"):
+                where = error.get("function")
+                if where not in (None, name, "<module>"):
+                    raise NotImplementedYet(f"`{name}` calls `{where}`, which is not implemented yet "
+                                            "(it raises NotImplementedError)")
                 raise NotImplementedYet(f"`{name}` is not implemented yet (it raises NotImplementedError)")
             raise RaisedError(f"`{name}` raised {error['type']}: {error['message']}", error.get("traceback", ""))
         try:
             value = wire.decode(reply["value"])
             if return_args:
-                return value, wire.decode(reply["args_after"])
+                return value, wire.decode(reply["args_after"], lambda index: _lookup(callables, index))
             return value
         except (wire.WireError, KeyError) as error:
             raise BadReturn(f"`{name}` returned something that cannot be graded: {error}") from None
@@ -151,7 +182,9 @@ class StudentCode:
     def _restart(self, name):
         self.stop()
         if self.restarts_left <= 0:
-            raise WorkerDied(f"the grading worker stopped too often; `{name}` was not run again")
+            # Hypothesis shows the last failure, so repeat why the worker kept stopping.
+            reason = f" (the last time: {self.last_stop})" if self.last_stop else ""
+            raise WorkerDied(f"the grading worker stopped too often, `{name}` was not run again{reason}")
         self.restarts_left -= 1
         self.start()
         if self.load_failure is not None:
@@ -182,7 +215,7 @@ class StudentCode:
                 continue
             if op != expect or (call_id is not None and message.get("id") != call_id):
                 raise ProtocolError(f"unexpected message {op!r} from the worker")
-            return message
+            return checked(message)
 
     def _answer_callback(self, message, callables, deadline):
         index = message.get("callable")
@@ -200,12 +233,16 @@ class StudentCode:
         self._send(reply, deadline)
 
     def _read_message(self, deadline):
-        buffer = self._buffer
+        # A bytearray searched only where new data arrived: a worker that streams a huge line in
+        # pipe-sized pieces must not cost the grader quadratic time.
+        buffer = bytearray(self._buffer)
         fd = self.worker.response_read
-        while b"\n" not in buffer:
+        searched = 0
+        while (end := buffer.find(b"\n", searched)) < 0:
+            searched = len(buffer)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self._buffer = buffer
+                self._buffer = bytes(buffer)
                 raise TimedOut("no answer in time")
             readable, _, _ = select.select([fd], [], [], remaining)
             if not readable:
@@ -216,7 +253,7 @@ class StudentCode:
             buffer += chunk
             if len(buffer) > wire.MAX_MESSAGE_BYTES:
                 raise ProtocolError("the worker sent a message that is too large")
-        line, _, self._buffer = buffer.partition(b"\n")
+        line, self._buffer = bytes(buffer[:end]), bytes(buffer[end + 1:])
         try:
             return wire.loads(line)
         except wire.WireError as error:
@@ -228,6 +265,12 @@ class StudentCode:
         except Exception:
             pass
         return self.worker.exit_description()
+
+
+def _lookup(callables, index):
+    if not 0 <= index < len(callables):
+        raise wire.WireError("reference to an unknown callable")
+    return callables[index]
 
 
 class Student:

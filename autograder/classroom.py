@@ -16,6 +16,8 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from .course import CourseError
+
 CONFIG_FILE = "nbgrader_config.py"
 LESSON_SOURCES = ("lesson.py",)  # authoring files that stay out of nbgrader's source/
 
@@ -29,7 +31,7 @@ c.Exchange.root = {exchange!r}
 '''
 
 
-class ClassroomError(RuntimeError):
+class ClassroomError(CourseError):
     pass
 
 

@@ -20,18 +20,14 @@ import os
 import sys
 from pathlib import Path
 
-from . import classroom
-from .autograde import autograde
-from .build import LessonScriptError, build_notebook, notebook_text, released, write_notebooks
-from .classroom import ClassroomError
 from .course import CourseError, load_course
-from .export import export_csv, export_gradescope
-from .feedback import write_feedback
 from .notebook import NotebookError
 from .pipeline import SandboxRequired, grade
 from .report import render_json, render_table
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+# Instructor commands import nbgrader (seconds of start-up) inside the command, so `check` stays quick.
 
 
 def cmd_check(args, course):
@@ -41,6 +37,7 @@ def cmd_check(args, course):
 
 
 def cmd_notebook(args, course):
+    from .build import build_notebook, notebook_text, released
     lesson = course.lesson(args.lesson)
     if not lesson.available:
         raise CourseError(f"lesson {lesson.id} is not available yet")
@@ -53,30 +50,35 @@ def cmd_notebook(args, course):
 
 
 def cmd_build(args, course):
+    from .build import write_notebooks
     for path in write_notebooks(course):
         print(f"wrote {path}")
     return 0
 
 
 def cmd_init(args, course):
+    from . import classroom
     root = classroom.init_course(args.course_dir, course, args.roster, args.db_url)
     print(f"course {course.id} ready in {root}: {len(course.available)} assignments in source/")
     return 0
 
 
 def cmd_release(args, course):
+    from . import classroom
     path = classroom.release(args.course_dir, course.lesson(args.assignment).id)
     print(f"released {args.assignment}: {path}")
     return 0
 
 
 def cmd_collect(args, course):
+    from . import classroom
     students = classroom.collect(args.course_dir, course.lesson(args.assignment).id)
     print(f"collected {len(students)} submission(s) of {args.assignment}: {', '.join(students) or 'none'}")
     return 0
 
 
 def cmd_autograde(args, course):
+    from .autograde import autograde
     results = autograde(args.course_dir, course, args.assignment, args.student, args.workers, args.force,
                         require_sandbox=not args.allow_unsandboxed)
     for student, report in sorted(results.items()):
@@ -85,12 +87,14 @@ def cmd_autograde(args, course):
 
 
 def cmd_feedback(args, course):
+    from .feedback import write_feedback
     written = write_feedback(args.course_dir, course, args.assignment)
     print(f"wrote and released feedback for {len(written)} submission(s) of {args.assignment}")
     return 0
 
 
 def cmd_export(args, course):
+    from .export import export_csv, export_gradescope
     if args.format == "csv":
         target = Path(args.output or "grades.csv")
         export_csv(args.course_dir, course, target)
@@ -158,7 +162,7 @@ def main(argv=None):
     args = parser().parse_args(argv)
     try:
         return args.run(args, load_course(args.course))
-    except (CourseError, NotebookError, SandboxRequired, LessonScriptError, ClassroomError) as error:
+    except (CourseError, NotebookError, SandboxRequired) as error:
         print(f"llmcourse: error: {error}", file=sys.stderr)
         return 2
 

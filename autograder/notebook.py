@@ -10,7 +10,7 @@ class NotebookError(ValueError):
 
 def cell_source(cell):
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    return "".join(source) if isinstance(source, list) else source
 
 
 def normalized(source):
@@ -26,9 +26,14 @@ def read_notebook(path):
         raise NotebookError(f"cannot read {path}: {error.strerror}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise NotebookError(f"{path} is not a notebook (not valid JSON: {error})") from None
+    except RecursionError:
+        raise NotebookError(f"{path} is not a notebook (JSON nested too deeply)") from None
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise NotebookError(f"{path} is not a Jupyter notebook (no list of cells)")
-    cells = [cell for cell in data["cells"] if isinstance(cell, dict)]
-    if len(cells) != len(data["cells"]):
-        raise NotebookError(f"{path} has malformed cells")
+    for number, cell in enumerate(data["cells"]):
+        if not isinstance(cell, dict) or not isinstance(cell.get("metadata", {}), dict):
+            raise NotebookError(f"{path}: cell {number} is malformed")
+        source = cell.get("source", "")
+        if not (isinstance(source, str) or isinstance(source, list) and all(isinstance(s, str) for s in source)):
+            raise NotebookError(f"{path}: cell {number} has a source that is not text")
     return data

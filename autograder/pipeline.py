@@ -14,7 +14,7 @@ from .course import SUITES_DIR, CourseError
 from .extract import likeness, student_cells
 from .notebook import NotebookError, read_notebook
 from .report import ExerciseResult, Report
-from .score import TestResult, run_suite
+from .score import run_suite
 
 SOLUTIONS_DIR = Path(__file__).resolve().parent.parent / "solutions"
 
@@ -55,8 +55,8 @@ class IdentifyAssignment:
                 raise CourseError(f"lesson {grading.lesson.id} is not available for grading yet")
         else:
             scored = [(likeness(grading.submission, read_notebook(lesson.notebook)), lesson)
-                      for lesson in course.available]
-            best, lesson = max(scored, key=lambda pair: pair[0])
+                      for lesson in course.available if lesson.notebook.is_file()]
+            best, lesson = max(scored, key=lambda pair: pair[0], default=(0, None))
             if best == 0:
                 raise NotebookError(f"{grading.path} matches none of the course's assignments; "
                                     "name one with --assignment")

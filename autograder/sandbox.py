@@ -1,10 +1,13 @@
 """Start the worker that runs student code, walled off from everything the grader knows.
 
 With bubblewrap: no network, a read-only view of just the system and the interpreter, a private
-/tmp and /proc, uid 65534, none of the course directory, solutions, suites or gradebook (paths
-that happen to lie inside a bound directory are covered with an empty tmpfs). Always: resource
-limits (address space, CPU time, file size, open files), a process-count cap through the cgroup v1
-pids controller where it is writable, and a process group the grader kills from outside.
+/proc, uid 65534, none of the course directory, solutions, suites or gradebook (paths that happen
+to lie inside a bound directory are covered with an empty read-only tmpfs). The only writable
+places are /tmp and /dev/shm, small size-capped tmpfs: tmpfs lives in RAM, so an uncapped one (or a
+writable root) would let student code fill the machine's memory one file at a time. Always: resource
+limits (address space, CPU time, file size, open files), caps on the process count and on the memory
+of all the worker's processes together through cgroup v1 where it is writable, and a process group
+the grader kills from outside.
 Without bubblewrap the same worker runs as a plain subprocess with the same limits.
 """
 
@@ -20,12 +23,14 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import time
 from pathlib import Path
 
 WORKER_FILES = ("worker.py", "wire.py")
 INSIDE = "/grader"
 SANDBOX_UID = 65534
-PIDS_CGROUP = Path("/sys/fs/cgroup/pids")
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+MB = 1024 * 1024
 THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
@@ -36,6 +41,7 @@ class Limits:
     processes: int = 32
     file_mb: int = 16
     open_files: int = 256
+    scratch_mb: int = 64  # size of each writable tmpfs (/tmp, /dev/shm) in the sandbox
 
 
 @functools.cache
@@ -44,7 +50,8 @@ def bwrap_works():
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         return False
-    probe = [bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", *_system_binds(), "true"]
+    probe = [bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", *_system_binds(),
+             *_scratch_mounts(1), "true"]
     try:
         return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
@@ -64,6 +71,14 @@ def _system_binds():
     return args
 
 
+def _scratch_mounts(size_mb):
+    """The writable tmpfs mounts, capped, and everything else bwrap made writable turned read-only
+    (the root and /dev are tmpfs too). --remount-ro is not recursive, so /tmp and /dev/shm stay rw."""
+    size = str(size_mb * 1024 * 1024)
+    return ["--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm", "--size", size, "--tmpfs", "/tmp",
+            "--remount-ro", "/dev", "--remount-ro", "/"]
+
+
 def python_roots():
     """Directories the interpreter and its packages live in."""
     roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
@@ -81,7 +96,7 @@ def _inside(path, roots):
     return any(path == r or path.startswith(r + os.sep) for r in roots)
 
 
-def bwrap_command(python, worker_dir, fds, hidden_paths):
+def bwrap_command(python, worker_dir, fds, hidden_paths, scratch_mb=Limits.scratch_mb):
     binds = ["--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
              "--die-with-parent", *_system_binds()]
     roots = [r for r in python_roots() if not _inside(r, ["/usr", "/bin", "/lib", "/lib64"])]
@@ -89,10 +104,10 @@ def bwrap_command(python, worker_dir, fds, hidden_paths):
         binds += ["--ro-bind", root, root]
     for secret in sorted({os.path.realpath(p) for p in hidden_paths}):
         if _inside(secret, roots + ["/usr", "/lib", "/bin"]) and os.path.isdir(secret):
-            binds += ["--tmpfs", secret]
+            binds += ["--tmpfs", secret, "--remount-ro", secret]
     for name in WORKER_FILES:
         binds += ["--ro-bind", str(worker_dir / name), f"{INSIDE}/{name}"]
-    binds += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp"]
+    binds += ["--proc", "/proc", *_scratch_mounts(scratch_mb), "--chdir", "/tmp"]
     return [shutil.which("bwrap"), *binds, python, "-I", "-S", "-B", "-u", f"{INSIDE}/worker.py",
             *map(str, fds), *site_dirs()]
 
@@ -108,56 +123,98 @@ def worker_env():
     return env
 
 
-class PidsCgroup:
-    """A cgroup v1 pids child capping how many processes the worker may have; absent if not writable."""
+def _own_cgroup(controller):
+    """This process's cgroup v1 directory for `controller`, e.g. /sys/fs/cgroup/memory/some/path."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controller in controllers.split(","):
+            return CGROUP_ROOT / controller / path.lstrip("/")
+    return None
+
+
+class WorkerCgroups:
+    """cgroup v1 children for one worker: a cap on its processes (pids) and on the memory all of them
+    use together, tmpfs pages included (memory), since rlimits count per process. Each is skipped
+    where its controller is not writable."""
     _names = itertools.count()
 
-    def __init__(self, limit):
-        self.path = PIDS_CGROUP / f"llmcourse-{os.getpid()}-{next(self._names)}"
-        try:
-            self.path.mkdir()
-            (self.path / "pids.max").write_text(str(limit))
-        except OSError:
-            self.path = None
+    def __init__(self, limits):
+        name = f"llmcourse-{os.getpid()}-{next(self._names)}"
+        self.paths = []
+        for controller, settings in (("pids", {"pids.max": limits.processes}),
+                                     ("memory", {"memory.limit_in_bytes": limits.memory_mb * MB})):
+            parent = _own_cgroup(controller)
+            if parent is None:
+                continue
+            path = parent / name
+            try:
+                path.mkdir()
+                for key, value in settings.items():
+                    (path / key).write_text(str(value))
+            except OSError:
+                _remove_quietly(path)
+                continue
+            self.paths.append(path)
 
     def enter(self):
-        if self.path is not None:
-            (self.path / "cgroup.procs").write_text(str(os.getpid()))
+        for path in self.paths:
+            (path / "cgroup.procs").write_text(str(os.getpid()))
 
     def kill_all(self):
-        if self.path is None:
-            return
-        for _ in range(50):
-            try:
-                pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
-            except OSError:
-                return
-            if not pids:
-                break
-            for pid in pids:
+        """SIGKILL every process in the groups, also those that left the worker's process group."""
+        for path in self.paths:
+            for _ in range(50):
                 try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        try:
-            self.path.rmdir()
-        except OSError:
-            pass
+                    pids = [int(p) for p in (path / "cgroup.procs").read_text().split()]
+                except OSError:
+                    break
+                if not pids:
+                    break
+                for pid in pids:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+
+    def remove(self):
+        """Remove the cgroups; possible only once the killed processes are reaped, which takes a
+        moment (the worker's own zombie stays listed until the grader has waited for it)."""
+        for path in self.paths:
+            for _ in range(200):
+                if _remove_quietly(path):
+                    break
+                self.kill_all()
+                time.sleep(0.005)
+
+
+def _remove_quietly(path):
+    try:
+        path.rmdir()
+        return True
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 class WorkerProcess:
     """A running worker: the pipes to talk to it, its captured output, and a way to kill it."""
 
     def __init__(self, limits, sandboxed, hidden_paths=()):
+        self.sandboxed = sandboxed
         self.worker_dir = Path(__file__).resolve().parent
         self.output = tempfile.TemporaryFile()
-        self.cgroup = PidsCgroup(limits.processes)
+        self.cgroup = WorkerCgroups(limits)
         request_read, self.request_write = os.pipe()
         self.response_read, response_write = os.pipe()
         fds = (request_read, response_write)
         python = os.path.realpath(sys.executable)
         if sandboxed:
-            command = bwrap_command(python, self.worker_dir, fds, hidden_paths)
+            command = bwrap_command(python, self.worker_dir, fds, hidden_paths, limits.scratch_mb)
         else:
             command = plain_command(python, self.worker_dir, fds)
         self.process = subprocess.Popen(
@@ -169,10 +226,9 @@ class WorkerProcess:
 
     def _in_child(self, limits):
         self.cgroup.enter()
-        mb = 1024 * 1024
-        for limit, value in ((resource.RLIMIT_AS, limits.memory_mb * mb),
+        for limit, value in ((resource.RLIMIT_AS, limits.memory_mb * MB),
                              (resource.RLIMIT_CPU, limits.cpu_seconds),
-                             (resource.RLIMIT_FSIZE, limits.file_mb * mb),
+                             (resource.RLIMIT_FSIZE, limits.file_mb * MB),
                              (resource.RLIMIT_NOFILE, limits.open_files),
                              (resource.RLIMIT_CORE, 0)):
             resource.setrlimit(limit, (value, value))
@@ -184,8 +240,13 @@ class WorkerProcess:
         code = self.process.poll()
         if code is None:
             return "still running"
+        if self.sandboxed and code > 128:  # bwrap reports a signal N as exit code 128 + N
+            code = 128 - code
         if code < 0:
-            name = signal.Signals(-code).name
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:  # student code picks the signal, and 35..63 have no name
+                name = f"signal {-code}"
             hint = {"SIGKILL": " (killed: memory or time limit?)", "SIGXCPU": " (CPU time limit)",
                     "SIGSEGV": " (crashed)"}.get(name, "")
             return f"killed by {name}{hint}"
@@ -208,6 +269,7 @@ class WorkerProcess:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        self.cgroup.remove()
         for fd in (self.request_write, self.response_read):
             try:
                 os.close(fd)

@@ -8,6 +8,7 @@ explicit profile, so a regrade gives the same score on any machine, with or with
 
 import dataclasses
 import importlib
+import os
 import re
 import sys
 
@@ -20,6 +21,10 @@ from .compare import Mismatch
 from .suite import graded_info
 
 PROFILE = "llmcourse-grading"
+# Only what grading needs: no installed plugins (PYTEST_DISABLE_PLUGIN_AUTOLOAD below), no output,
+# no cache, no assertion rewriting (suites compare with autograder.compare, not bare asserts).
+PYTEST_ARGS = ["-s", "--assert=plain", "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:terminal",
+               "-p", "no:warnings", "-p", "no:unraisableexception", "-p", "no:threadexception"]
 SUITES_INI = "pytest.ini"
 
 
@@ -64,8 +69,8 @@ def falsifying_example(error):
 
 def feedback(test_function, error):
     """What the student reads about a failed test. Never the suite's source or traceback."""
-    doc = (test_function.__doc__ or "").strip()
-    parts = [doc.splitlines()[0] if doc else "A hidden property did not hold."]
+    doc = " ".join((test_function.__doc__ or "").strip().split("\n\n")[0].split())
+    parts = [doc or "A hidden property did not hold."]
     example = falsifying_example(error)
     if example:
         parts.append(f"Smallest failing input: {example}")
@@ -148,13 +153,16 @@ def run_suite(lesson, code, only=None):
     settings.register_profile(PROFILE, grading_settings(lesson.budget))
     settings.load_profile(PROFILE)
     suite_dir = str(lesson.suite_dir)
+    autoload = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
-        exit_code = pytest.main([suite_dir, "-s", "-p", "no:cacheprovider", "-p", "no:terminal",
-                     "-p", "no:warnings", "-p", "no:unraisableexception", "-p", "no:threadexception",
-                                 "--import-mode=importlib",
-                     "-c", str(lesson.suite_dir.parent / SUITES_INI), "--rootdir", suite_dir],
-                     plugins=[plugin])
+        exit_code = pytest.main(PYTEST_ARGS + ["-c", str(lesson.suite_dir.parent / SUITES_INI),
+                                               "--rootdir", suite_dir, suite_dir], plugins=[plugin])
     finally:
+        if autoload is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
         settings.load_profile(previous)
         # Tests capture the default settings when imported: import them afresh next time.
         for name, module in list(sys.modules.items()):

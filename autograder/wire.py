@@ -17,7 +17,9 @@ from JSON that `json.loads` made, so nothing the student wrote ever runs in the 
 """
 
 import base64
+import binascii
 import json
+import math
 
 import numpy as np
 
@@ -26,7 +28,7 @@ DTYPES = frozenset(
 )
 _SCALAR_TYPES = frozenset(np.dtype(name).type for name in DTYPES)
 MAX_DEPTH = 40
-MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 
 
 class WireError(ValueError):
@@ -85,7 +87,10 @@ def _exact_keys(obj, keys, what):
 def _b64(text):
     if type(text) is not str:
         raise WireError("malformed base64 data")
-    return base64.b64decode(text.encode("ascii"), validate=True)
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise WireError("malformed base64 data") from None
 
 
 def decode(data, make_callable=None, _depth=0):
@@ -121,10 +126,13 @@ def decode(data, make_callable=None, _depth=0):
         if type(shape) is not list or not all(type(n) is int and n >= 0 for n in shape):
             raise WireError("malformed array shape")
         buffer = _b64(raw)
-        count = int(np.prod(shape, dtype=np.int64)) if shape else 1
-        if len(buffer) != count * dtype.itemsize:
+        if len(buffer) != math.prod(shape) * dtype.itemsize:  # exact: no int64 overflow to wrap to 0
             raise WireError("array data does not match its shape and dtype")
-        return np.frombuffer(buffer, dtype=dtype).astype(dtype.newbyteorder("="), copy=True).reshape(shape)
+        values = np.frombuffer(buffer, dtype=dtype).astype(dtype.newbyteorder("="), copy=True)
+        try:
+            return values.reshape(shape)
+        except (ValueError, OverflowError):  # too many dimensions, or a huge one beside a zero
+            raise WireError("malformed array shape") from None
     if tag == "$scalar":
         dtype_name, raw = _exact_keys(body, ("dtype", "data"), "scalar")
         dtype = _dtype(dtype_name)
@@ -147,7 +155,7 @@ def loads(line):
         raise WireError("message too large")
     try:
         message = json.loads(line)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: deep nesting
         raise WireError(f"not a JSON message: {error}") from None
     if type(message) is not dict or type(message.get("op")) is not str:
         raise WireError("a message must be a JSON object with an 'op'")

@@ -39,19 +39,20 @@ def strip_magics(source):
     return "\n".join(lines)
 
 
-def student_traceback(error):
-    """Only the frames of the student's own cells, then the error itself."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell ")]
-    lines = traceback.format_list(frames) + traceback.format_exception_only(type(error), error)
-    return "".join(lines).rstrip()
+def student_frames(error):
+    return [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell ")]
 
 
 def describe_error(error):
+    """The error as the student should see it: only the frames of their own cells."""
+    frames = student_frames(error)
+    lines = traceback.format_list(frames) + traceback.format_exception_only(type(error), error)
     return {
         "type": type(error).__name__,
         "message": str(error)[:2000],
-        "traceback": student_traceback(error)[-4000:],
+        "traceback": "".join(lines).rstrip()[-4000:],
         "not_implemented": isinstance(error, NotImplementedError),
+        "function": frames[-1].name if frames else None,  # where it was raised
     }
 
 
@@ -131,7 +132,8 @@ class Worker:
             value = function(*args, **kwargs)
             reply = {"op": "result", "id": request["id"], "ok": True, "value": wire.encode(value)}
             if request.get("return_args"):
-                reply["args_after"] = wire.encode(args)
+                # Callables among the arguments go back as the references they came as.
+                reply["args_after"] = wire.encode(args, callables=[])
         except BaseException as error:  # noqa: B036 -- includes SystemExit raised by the function
             reply = {"op": "result", "id": request["id"], "ok": False, "error": describe_error(error)}
         self.send(reply)
