@@ -119,9 +119,6 @@ class StudentCode:
             self.worker.kill()
             self.worker = None
 
-    def output(self):
-        return self.worker.captured_output() if self.worker else ""
-
     def status(self, name):
         """'ok', 'stub', 'missing', 'not_callable', or 'broken' when the notebook could not load."""
         if self.load_failure is not None:

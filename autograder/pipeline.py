@@ -104,7 +104,7 @@ class Score:
         grading.report = Report(
             assignment=grading.lesson.id, sandboxed=code.sandboxed, exercises=exercises,
             load_problem=str(code.load_failure) if code.load_failure else None,
-            cell_errors=code.cell_errors, output=code.output())
+            cell_errors=code.cell_errors)
 
 
 def _cell_errors(code):

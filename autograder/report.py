@@ -20,7 +20,6 @@ class Report:
     exercises: list
     load_problem: str = None
     cell_errors: list = dataclasses.field(default_factory=list)
-    output: str = ""
 
     @property
     def score(self):

@@ -74,7 +74,7 @@ def _system_binds():
 def _scratch_mounts(size_mb):
     """The writable tmpfs mounts, capped, and everything else bwrap made writable turned read-only
     (the root and /dev are tmpfs too). --remount-ro is not recursive, so /tmp and /dev/shm stay rw."""
-    size = str(size_mb * 1024 * 1024)
+    size = str(size_mb * MB)
     return ["--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm", "--size", size, "--tmpfs", "/tmp",
             "--remount-ro", "/dev", "--remount-ro", "/"]
 
@@ -207,7 +207,9 @@ class WorkerProcess:
     def __init__(self, limits, sandboxed, hidden_paths=()):
         self.sandboxed = sandboxed
         self.worker_dir = Path(__file__).resolve().parent
-        self.output = tempfile.TemporaryFile()
+        # The student's prints go to a file of their own (capped by RLIMIT_FSIZE): never to the grader's
+        # terminal, never parsed.
+        self.student_output = tempfile.TemporaryFile()
         self.cgroup = WorkerCgroups(limits)
         request_read, self.request_write = os.pipe()
         self.response_read, response_write = os.pipe()
@@ -218,7 +220,7 @@ class WorkerProcess:
         else:
             command = plain_command(python, self.worker_dir, fds)
         self.process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=self.output, stderr=self.output,
+            command, stdin=subprocess.DEVNULL, stdout=self.student_output, stderr=self.student_output,
             pass_fds=fds, env=worker_env(), cwd=tempfile.gettempdir() if not sandboxed else "/",
             start_new_session=True, preexec_fn=lambda: self._in_child(limits))
         os.close(request_read)
@@ -252,12 +254,6 @@ class WorkerProcess:
             return f"killed by {name}{hint}"
         return f"exited with code {code}"
 
-    def captured_output(self, limit=2000):
-        self.output.seek(0, os.SEEK_END)
-        size = self.output.tell()
-        self.output.seek(max(0, size - limit))
-        return self.output.read().decode("utf-8", "replace")
-
     def kill(self):
         if self.process.poll() is None:
             try:
@@ -270,6 +266,7 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             pass
         self.cgroup.remove()
+        self.student_output.close()
         for fd in (self.request_write, self.response_read):
             try:
                 os.close(fd)

@@ -79,8 +79,10 @@ def feedback(test_function, error):
         cause = cause.__cause__ or cause.__context__
     if isinstance(error, Flaky) and cause is None:
         parts.append("Your function gave different results for the same input; it must be deterministic.")
-    elif cause is None:
+    elif cause is None and isinstance(error, AssertionError):
         parts.append("Your result did not have this property.")
+    elif cause is None:  # the suite could not handle what came back (or hypothesis itself failed)
+        parts.append(f"The grader could not check your result ({type(error).__name__}: {error}).")
     else:
         parts.append(str(cause))
         if getattr(cause, "traceback_text", ""):
