@@ -1,0 +1,90 @@
+"""Hidden tests: scaled_dot_product_attention."""
+
+import numpy as np
+from hypothesis import given
+
+from autograder.call import RaisedError
+from autograder.compare import check, expect_close, show
+from autograder.strategies.l05 import attention_inputs
+from autograder.suite import graded
+
+
+def attention_variant(Q, K, V, mask=None, scale=None, softmax_axis=-1, mask_after_softmax=False,
+                      removed_where=False):
+    """(output, weights) of attention written with one of the usual mistakes; `removed_where` is the
+    mask value taken to mean "remove this key"."""
+    scale = 1 / np.sqrt(Q.shape[-1]) if scale is None else scale
+    scores = Q @ np.swapaxes(K, -1, -2) * scale
+    if mask is not None and not mask_after_softmax:
+        scores = np.where(mask == removed_where, -np.inf, scores)
+    with np.errstate(all="ignore"):
+        exps = np.exp(scores - np.max(scores, axis=softmax_axis, keepdims=True))
+        weights = exps / np.sum(exps, axis=softmax_axis, keepdims=True)
+        if mask is not None and mask_after_softmax:
+            weights = weights * mask
+        return weights @ V, weights
+
+
+def known_mistakes(Q, K, V, mask=None):
+    """{hint: (output, weights) of that mistake} on this input."""
+    d_k, T_k = Q.shape[-1], K.shape[-2]
+    variants = {
+        "divide the scores Q K^T by sqrt(d_k), d_k = Q.shape[-1]": dict(scale=1.0),
+        "the scale is 1 / sqrt(d_k), not 1 / d_k": dict(scale=1 / d_k),
+        "scale by sqrt(d_k), the width of a query or key (Q.shape[-1]), not by the number of keys":
+            dict(scale=1 / np.sqrt(T_k)),
+        "the softmax runs over the keys (the last axis: each query's row sums to 1), not over the queries":
+            dict(softmax_axis=-2),
+    }
+    if mask is not None:
+        variants.update({
+            "mask the scores before the softmax (set them to -inf): zeroing weights after it "
+            "leaves rows that no longer sum to 1": dict(mask_after_softmax=True),
+            "True in the mask means keep: remove the keys where the mask is False": dict(removed_where=True),
+        })
+    return {hint: attention_variant(Q, K, V, mask, **options) for hint, options in variants.items()}
+
+
+def expect_attention(got, expected, mistakes):
+    if not (isinstance(got, (tuple, list)) and len(got) == 2):
+        check(False, f"scaled_dot_product_attention should return a pair (output, weights), got {show(got)}")
+    expect_close(got[1], expected[1], what="weights",
+                 mistakes={hint: wrong[1] for hint, wrong in mistakes.items()})
+    expect_close(got[0], expected[0], what="output",
+                 mistakes={hint: wrong[0] for hint, wrong in mistakes.items()})
+
+
+@graded("scaled_dot_product_attention", points=1)
+@given(inputs=attention_inputs())
+def test_matches_softmax_of_scaled_scores(student, ref, inputs):
+    """Without a mask, weights = softmax(Q K^T / sqrt(d_k)) over the keys and output = weights @ V, with batch dims broadcasting."""
+    Q, K, V, _ = inputs
+    expect_attention(student.scaled_dot_product_attention(Q, K, V),
+                     ref.scaled_dot_product_attention(Q, K, V), known_mistakes(Q, K, V))
+
+
+@graded("scaled_dot_product_attention", points=1)
+@given(inputs=attention_inputs(mask="some"))
+def test_masked_keys_get_weight_zero(student, ref, inputs):
+    """With a mask (True = keep), masked keys get weight exactly 0 and each query's weights over the kept keys sum to 1."""
+    Q, K, V, mask = inputs
+    expect_attention(student.scaled_dot_product_attention(Q, K, V, mask),
+                     ref.scaled_dot_product_attention(Q, K, V, mask), known_mistakes(Q, K, V, mask))
+
+
+@graded("scaled_dot_product_attention", points=1)
+@given(inputs=attention_inputs(mask="empty_row"))
+def test_query_with_no_key_raises_value_error(student, ref, inputs):
+    """A mask that leaves some query with no key at all raises ValueError with a message saying so (instead of returning NaN)."""
+    Q, K, V, mask = inputs
+    try:
+        got = student.scaled_dot_product_attention(Q, K, V, mask)
+    except RaisedError as error:
+        _, raised_value_error, message = str(error).partition(" raised ValueError:")
+        check(raised_value_error, f"expected a ValueError, but {error}")
+        check(message.strip(), "the ValueError should say what is wrong, e.g. "
+                               "ValueError('a query has no key left to attend to')")
+        return
+    check(False, f"expected a ValueError, but the function returned {show(got)}",
+          hint="a row of the mask with no True leaves softmax over no keys: 0 / 0 = NaN. "
+               "Check for such a row and raise ValueError")
