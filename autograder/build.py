@@ -119,9 +119,10 @@ def released(notebook):
     return json.loads(nbformat.writes(node))
 
 
-def write_notebooks(course):
+def write_notebooks(lessons):
+    """Rebuild the notebooks of `lessons`; returns the paths that changed."""
     written = []
-    for lesson in course.available:
+    for lesson in lessons:
         text = notebook_text(build_notebook(lesson))
         if not lesson.notebook.exists() or lesson.notebook.read_text(encoding="utf-8") != text:
             lesson.notebook.write_text(text, encoding="utf-8")

@@ -12,7 +12,7 @@ Instructors (an nbgrader course directory; --course-dir, default: the current di
     llmcourse export [--format csv|gradescope] [-o PATH]
 Everyone:
     llmcourse demo [--allow-unsandboxed]     a whole course round trip with three example students
-    llmcourse build                          (course authors) rebuild the source notebooks
+    llmcourse build [LESSON ...]             (course authors) rebuild the source notebooks
 """
 
 import argparse
@@ -51,7 +51,8 @@ def cmd_notebook(args, course):
 
 def cmd_build(args, course):
     from .build import write_notebooks
-    for path in write_notebooks(course):
+    lessons = [course.lesson(lesson_id) for lesson_id in args.lessons] or course.available
+    for path in write_notebooks(lessons):
         print(f"wrote {path}")
     return 0
 
@@ -154,6 +155,7 @@ def parser():
     demo.add_argument("--allow-unsandboxed", action="store_true")
     demo.set_defaults(run=cmd_demo)
     build = sub.add_parser("build", help="rebuild source notebooks from lesson scripts and solutions")
+    build.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids (default: every available one)")
     build.set_defaults(run=cmd_build)
     return p
 
