@@ -119,6 +119,12 @@ def released(notebook):
     return json.loads(nbformat.writes(node))
 
 
+def lesson_data_files(lesson):
+    """Files the notebook reads beside it (a corpus, ...): all but the notebook and the authoring scripts."""
+    return sorted(path for path in lesson.notebook.parent.iterdir()
+                  if path.is_file() and path.suffix not in (".py", ".ipynb"))
+
+
 def write_notebooks(lessons):
     """Rebuild the notebooks of `lessons`; returns the paths that changed."""
     written = []

@@ -66,8 +66,9 @@ def checked(message):
                 or not all(type(status) is str and status in STATUSES for status in functions.values())):
             raise ProtocolError("malformed 'loaded' message from the worker")
     elif message["op"] == "result":
-        ok = message.get("ok")
-        if type(ok) is not bool or (not ok and not _is_error(message.get("error"))):
+        ok, warned = message.get("ok"), message.get("warnings", [])
+        if (type(ok) is not bool or (not ok and not _is_error(message.get("error")))
+                or type(warned) is not list or not all(type(w) is str for w in warned)):
             raise ProtocolError("malformed 'result' message from the worker")
     return message
 
@@ -88,6 +89,7 @@ class StudentCode:
         self.cell_errors = []
         self.functions = {}
         self.calls = 0
+        self.last_warnings = []  # what the last call warned, e.g. "RuntimeWarning: overflow encountered in exp"
         self._buffer = b""
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -159,6 +161,7 @@ class StudentCode:
             self.stop()
             self.last_stop = WorkerDied(f"the grading worker stopped while `{name}` ran: {error}")
             raise self.last_stop from None
+        self.last_warnings = reply.get("warnings", [])
         if not reply["ok"]:
             error = reply["error"]
             if error.get("not_implemented"):
@@ -280,6 +283,11 @@ class Student:
         if name.startswith("_"):
             raise AttributeError(name)
         return lambda *args, **kwargs: self._code.call(name, args, kwargs)
+
+    def call_and_warnings(self, name, *args, **kwargs):
+        """Returns (result, the warnings the call raised as "Category: message" strings)."""
+        value = self._code.call(name, args, kwargs)
+        return value, list(self._code.last_warnings)
 
     def call_and_inputs(self, name, *args, **kwargs):
         """Returns (result, args as they were after the call), to check inputs were not mutated."""

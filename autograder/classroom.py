@@ -16,10 +16,10 @@ from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config
 from traitlets.config.loader import PyFileConfigLoader
 
+from .build import lesson_data_files
 from .course import CourseError
 
 CONFIG_FILE = "nbgrader_config.py"
-LESSON_SOURCES = ("lesson.py",)  # authoring files that stay out of nbgrader's source/
 
 CONFIG_TEMPLATE = '''\
 # nbgrader configuration of this course directory, written by `llmcourse init`.
@@ -78,9 +78,8 @@ def init_course(course_dir, course, roster=None, db_url=None):
     for lesson in course.available:
         target = root / "source" / lesson.id
         target.mkdir(parents=True, exist_ok=True)
-        for path in lesson.notebook.parent.iterdir():
-            if path.is_file() and path.name not in LESSON_SOURCES:
-                shutil.copy2(path, target / path.name)
+        for path in [lesson.notebook, *lesson_data_files(lesson)]:
+            shutil.copy2(path, target / path.name)
     students = read_roster(roster) if roster else []
     with Gradebook(db_url, course_id=course.id) as gradebook:
         for student in students:

@@ -17,6 +17,7 @@ Everyone:
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def cmd_check(args, course):
 
 
 def cmd_notebook(args, course):
-    from .build import build_notebook, notebook_text, released
+    from .build import build_notebook, lesson_data_files, notebook_text, released
     lesson = course.lesson(args.lesson)
     if not lesson.available:
         raise CourseError(f"lesson {lesson.id} is not available yet")
@@ -46,6 +47,10 @@ def cmd_notebook(args, course):
         raise CourseError(f"{target} exists; pass --force to overwrite it (your work in it would be lost)")
     target.write_text(notebook_text(released(build_notebook(lesson))), encoding="utf-8")
     print(f"wrote {target}: open it in JupyterLab, then `llmcourse check {target}`")
+    for data in lesson_data_files(lesson):  # e.g. a corpus the notebook reads
+        if not (target.parent / data.name).exists():
+            shutil.copy2(data, target.parent / data.name)
+            print(f"wrote {target.parent / data.name} (data the notebook reads)")
     return 0
 
 

@@ -17,6 +17,7 @@ import os
 import signal
 import sys
 import traceback
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.extend(sys.argv[3:])  # site-packages, without running their .pth files (-S)
@@ -128,14 +129,19 @@ class Worker:
         function = self.namespace.get(request["name"])
         args = wire.decode(request["args"], self.make_callback)
         kwargs = wire.decode(request["kwargs"], self.make_callback)
-        try:
-            value = function(*args, **kwargs)
-            reply = {"op": "result", "id": request["id"], "ok": True, "value": wire.encode(value)}
-            if request.get("return_args"):
-                # Callables among the arguments go back as the references they came as.
-                reply["args_after"] = wire.encode(args, callables=[])
-        except BaseException as error:  # noqa: B036 -- includes SystemExit raised by the function
-            reply = {"op": "result", "id": request["id"], "ok": False, "error": describe_error(error)}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                value = function(*args, **kwargs)
+                reply = {"op": "result", "id": request["id"], "ok": True, "value": wire.encode(value)}
+                if request.get("return_args"):
+                    # Callables among the arguments go back as the references they came as.
+                    reply["args_after"] = wire.encode(args, callables=[])
+            except BaseException as error:  # noqa: B036 -- includes SystemExit raised by the function
+                reply = {"op": "result", "id": request["id"], "ok": False, "error": describe_error(error)}
+        # e.g. "RuntimeWarning: overflow encountered in exp": numerical stability shows here first
+        shown = dict.fromkeys(f"{w.category.__name__}: {w.message}"[:300] for w in caught)
+        reply["warnings"] = list(shown)[:5]
         self.send(reply)
 
     def serve(self):

@@ -70,3 +70,9 @@ def test_notebook_command_writes_the_student_version_and_keeps_existing_work(tmp
 def test_module_entry_point_matches_console_script():
     run = subprocess.run([sys.executable, "-m", "autograder.cli", "--help"], capture_output=True, text=True)
     assert run.returncode == 0 and "check" in run.stdout
+
+
+def test_notebook_command_brings_the_data_the_notebook_reads(tmp_path):
+    lesson = COURSE.lesson("03-word-embeddings")
+    assert llmcourse("notebook", lesson.id, "-o", str(tmp_path / "mine.ipynb")).returncode == 0
+    assert (tmp_path / "corpus.txt").read_bytes() == (lesson.notebook.parent / "corpus.txt").read_bytes()
