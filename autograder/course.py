@@ -24,7 +24,7 @@ class CourseError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Budget:
-    max_examples: int = 40
+    max_examples: int = 25
     call_timeout: float = 2.0
     load_timeout: float = 30.0
     memory_mb: int = 2048

@@ -11,7 +11,9 @@ import importlib
 import os
 import re
 import sys
+import warnings
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis.errors import Flaky
@@ -158,8 +160,12 @@ def run_suite(lesson, code, only=None):
     autoload = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
     os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     try:
-        exit_code = pytest.main(PYTEST_ARGS + ["-c", str(lesson.suite_dir.parent / SUITES_INI),
-                                               "--rootdir", suite_dir, suite_dir], plugins=[plugin])
+        # Reference values and known-mistake hints are computed on edge cases on purpose (overflow,
+        # NaN): their warnings are expected and would only clutter the student's terminal.
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            exit_code = pytest.main(PYTEST_ARGS + ["-c", str(lesson.suite_dir.parent / SUITES_INI),
+                                                   "--rootdir", suite_dir, suite_dir], plugins=[plugin])
     finally:
         if autoload is None:
             del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]

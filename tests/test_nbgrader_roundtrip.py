@@ -177,3 +177,20 @@ def test_killing_autograde_midway_loses_nothing_and_doubles_nothing(course, tmp_
             " group by student.id").fetchall())
     assert totals["s0"] == totals["s2"] == LESSON.max_score
     assert totals["s1"] == totals["s3"] < LESSON.max_score
+
+
+def test_a_broken_submission_scores_zero_with_its_reason_and_the_batch_goes_on(tmp_path):
+    root = classroom.init_course(tmp_path / "course", COURSE)
+    classroom.release(root, LESSON.id)
+    for name in ("ok", "broken"):
+        desk = classroom.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
+        path = work_on(desk.fetch(LESSON.id), LESSON, ada)
+        if name == "broken":
+            path.write_text("{ this is not a notebook", encoding="utf-8")
+        desk.submit(LESSON.id)
+    classroom.collect(root, LESSON.id)
+    results = autograde(root, COURSE, LESSON.id)
+    assert results["ok"]["score"] == LESSON.max_score
+    assert results["broken"]["score"] == 0 and results["broken"]["max_score"] == LESSON.max_score
+    messages = [t["message"] for e in results["broken"]["exercises"] for t in e["tests"]]
+    assert messages and all("could not be graded" in m and "not a notebook" in m for m in messages)
