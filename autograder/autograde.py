@@ -71,12 +71,12 @@ def report_path(course_dir, submission):
 
 
 def read_report(path):
+    """The Report stored by `store`."""
     data = json.loads(path.read_text(encoding="utf-8"))
     exercises = [ExerciseResult(e["name"], e["score"], e["max_score"], [TestResult(exercise=e["name"], **t)
                                                                        for t in e["tests"]])
                  for e in data["report"]["exercises"]]
-    report = Report(data["report"]["assignment"], data["report"]["sandboxed"], exercises)
-    return data, report
+    return Report(data["report"]["assignment"], data["report"]["sandboxed"], exercises)
 
 
 def zero_report(lesson, reason, sandboxed):

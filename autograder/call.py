@@ -89,28 +89,44 @@ class StudentCode:
         self.cell_errors = []
         self.functions = {}
         self.calls = 0
+        self._loading = False
+        self._load_deadline = None
         self.last_warnings = []  # what the last call warned, e.g. "RuntimeWarning: overflow encountered in exp"
         self._buffer = b""
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self):
+        """Start the worker and send it the notebook's code; the answer is awaited only when first
+        needed (`loaded`), so the notebook runs while the grader sets up its suite."""
         self.worker = WorkerProcess(self.budget.limits(), self.sandboxed, self.hidden_paths)
         self._buffer = b""
-        deadline = time.monotonic() + self.budget.load_timeout
+        self._load_deadline = time.monotonic() + self.budget.load_timeout
+        self._loading = True
         try:
             self._send({"op": "load", "names": self.names,
-                        "cells": [{"index": i, "source": s} for i, s in self.cells]}, deadline)
-            reply = self._receive(deadline, expect="loaded")
-        except TimedOut:
+                        "cells": [{"index": i, "source": s} for i, s in self.cells]}, self._load_deadline)
+        except (TimedOut, WorkerDied) as error:
+            self._loaded(error)
+
+    def loaded(self):
+        """Wait for the notebook's code to have run (once per start)."""
+        if self._loading:
+            try:
+                self._loaded(self._receive(self._load_deadline, expect="loaded"))
+            except (TimedOut, WorkerDied, ProtocolError) as error:
+                self._loaded(error)
+
+    def _loaded(self, outcome):
+        self._loading = False
+        if isinstance(outcome, TimedOut):
             self._fail_load(TimedOut(
                 f"your notebook's code did not finish running within {self.budget.load_timeout:g} s "
                 "(an endless loop at the top level?)"))
-            return
-        except (WorkerDied, ProtocolError) as error:
-            self._fail_load(WorkerDied(f"your notebook's code stopped the grading worker: {error}"))
-            return
-        self.cell_errors = reply["cell_errors"]
-        self.functions = reply["functions"]
+        elif isinstance(outcome, Exception):
+            self._fail_load(WorkerDied(f"your notebook's code stopped the grading worker: {outcome}"))
+        else:
+            self.cell_errors = outcome["cell_errors"]
+            self.functions = outcome["functions"]
 
     def _fail_load(self, failure):
         self.load_failure = failure
@@ -123,6 +139,7 @@ class StudentCode:
 
     def status(self, name):
         """'ok', 'stub', 'missing', 'not_callable', or 'broken' when the notebook could not load."""
+        self.loaded()
         if self.load_failure is not None:
             return "broken"
         return self.functions.get(name, "missing")
@@ -187,6 +204,7 @@ class StudentCode:
             raise WorkerDied(f"the grading worker stopped too often, `{name}` was not run again{reason}")
         self.restarts_left -= 1
         self.start()
+        self.loaded()
         if self.load_failure is not None:
             raise self.load_failure
 

@@ -48,7 +48,7 @@ def write_feedback(course_dir, course, assignment_id, release=True):
         path = report_path(course_dir, submission)
         if not path.is_file():
             continue
-        _, report = read_report(path)
+        report = read_report(path)
         folder = root / "feedback" / submission.student / lesson.id
         folder.mkdir(parents=True, exist_ok=True)
         for name in SUBMISSION_FILES:

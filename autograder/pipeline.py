@@ -61,6 +61,11 @@ class IdentifyAssignment:
                 raise NotebookError(f"{grading.path} matches none of the course's assignments; "
                                     "name one with --assignment")
             grading.lesson = lesson
+        names = [exercise.name for exercise in grading.lesson.exercises]
+        unknown = sorted(set(grading.only or ()) - set(names))
+        if unknown:
+            raise CourseError(f"{grading.lesson.id} has no exercise named {', '.join(unknown)}; "
+                              f"its exercises are {', '.join(names)}")
         grading.source = read_notebook(grading.lesson.notebook)
 
 
@@ -89,6 +94,7 @@ class RunSuite:
 class Score:
     def run(self, grading):
         code = grading.code
+        code.loaded()
         exercises = []
         for exercise in grading.lesson.exercises:
             if grading.only and exercise.name not in grading.only:

@@ -385,6 +385,7 @@ def test_student_code_cannot_reach_a_listener_on_the_machine(tmp_path):
         # The control: without the sandbox the same code does reach both listeners.
         unsandboxed = StudentCode([(0, reaching_code(listener))], [], LESSON.budget, sandboxed=False)
         unsandboxed.start()
+        unsandboxed.loaded()
         unsandboxed.stop()
         deadline = time.monotonic() + 5
         while len(listener.connections) < 2 and time.monotonic() < deadline:
@@ -649,6 +650,7 @@ SYSTEM_DIRS = {"bin", "dev", "etc", "grader", "lib", "lib32", "lib64", "proc", "
 def started(hidden_paths):
     code = StudentCode([(0, LOOKING)], FUNCTIONS, LESSON.budget, True, hidden_paths)
     code.start()
+    code.loaded()
     assert code.load_failure is None and code.cell_errors == []
     return code
 

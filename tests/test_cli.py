@@ -76,3 +76,10 @@ def test_notebook_command_brings_the_data_the_notebook_reads(tmp_path):
     lesson = COURSE.lesson("03-word-embeddings")
     assert llmcourse("notebook", lesson.id, "-o", str(tmp_path / "mine.ipynb")).returncode == 0
     assert (tmp_path / "corpus.txt").read_bytes() == (lesson.notebook.parent / "corpus.txt").read_bytes()
+
+
+def test_only_names_exercises_of_the_lesson():
+    run = llmcourse("check", str(LESSON.notebook), "--only", "softmax", "--json")
+    assert run.returncode == 0 and [e["name"] for e in json.loads(run.stdout)["exercises"]] == ["softmax"]
+    wrong = llmcourse("check", str(LESSON.notebook), "--only", "sofmax")
+    assert wrong.returncode == 2 and "no exercise named sofmax" in wrong.stderr
