@@ -113,7 +113,9 @@ def run_demo(course, allow_unsandboxed=False, workers=2, out=sys.stdout):
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="llmcourse-demo-"))
     lessons = course.available
-    say = lambda text: print(f"[{time.monotonic() - started:5.1f}s] {text}", file=out, flush=True)  # noqa: E731
+
+    def say(text):
+        print(f"[{time.monotonic() - started:5.1f}s] {text}", file=out, flush=True)
 
     root = classroom.init_course(workdir / "course", course)
     say(f"instructor: nbgrader course {course.id} in {root}")
