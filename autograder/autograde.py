@@ -149,22 +149,25 @@ def already_graded(course_dir, submission):
 
 
 class Progress:
-    """A one-line progress bar with ETA on stderr."""
+    """Progress with ETA on stderr: a bar redrawn in place on a terminal, one line per step elsewhere."""
 
     def __init__(self, total, stream=sys.stderr, width=28):
         self.total, self.stream, self.width = total, stream, width
         self.done = 0
         self.started = time.monotonic()
+        self.redraw = getattr(stream, "isatty", lambda: False)()
 
     def step(self, label):
         self.done += 1
         elapsed = time.monotonic() - self.started
-        eta = elapsed / self.done * (self.total - self.done)
-        filled = int(self.width * self.done / max(self.total, 1))
-        bar = "=" * filled + " " * (self.width - filled)
-        end = "\n" if self.done == self.total else ""
-        self.stream.write(f"\r[{bar}] {self.done}/{self.total}  ETA {int(eta) // 60}:{int(eta) % 60:02d}  "
-                          f"{label:<40.40}{end}")
+        eta = int(elapsed / self.done * (self.total - self.done))
+        status = f"{self.done}/{self.total}  ETA {eta // 60}:{eta % 60:02d}  {label}"
+        if self.redraw:
+            filled = int(self.width * self.done / max(self.total, 1))
+            end = "\n" if self.done == self.total else ""
+            self.stream.write(f"\r[{'=' * filled}{' ' * (self.width - filled)}] {status:<60.60}{end}")
+        else:
+            self.stream.write(f"  {status}\n")
         self.stream.flush()
 
 
@@ -202,5 +205,5 @@ def autograde(course_dir, course, assignment_id, student=None, workers=1, force=
             write_scores(db_url, course_id, submission, lesson, report)
             store(course_dir, submission, report, seconds, digest)
             results[submission.student] = report
-            progress.step(f"{submission.student}: {report['score']}/{report['max_score']}")
+            progress.step(f"{lesson.id} {submission.student}: {report['score']}/{report['max_score']}")
     return results
