@@ -51,7 +51,7 @@ def bwrap_works():
     if bwrap is None:
         return False
     probe = [bwrap, "--unshare-all", "--unshare-user", "--die-with-parent", *_system_binds(),
-             *_scratch_mounts(1), "true"]
+             *_scratch_mounts(1), *READ_ONLY_ROOT, "true"]
     try:
         return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
@@ -72,11 +72,15 @@ def _system_binds():
 
 
 def _scratch_mounts(size_mb):
-    """The writable tmpfs mounts, capped, and everything else bwrap made writable turned read-only
-    (the root and /dev are tmpfs too). --remount-ro is not recursive, so /tmp and /dev/shm stay rw."""
+    """/dev, and the writable tmpfs mounts, capped. They come before the binds, so that an interpreter
+    or virtual environment under /tmp is bound on top of the new /tmp rather than hidden by it."""
     size = str(size_mb * MB)
-    return ["--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm", "--size", size, "--tmpfs", "/tmp",
-            "--remount-ro", "/dev", "--remount-ro", "/"]
+    return ["--dev", "/dev", "--size", size, "--tmpfs", "/dev/shm", "--size", size, "--tmpfs", "/tmp"]
+
+
+# Last: everything bwrap made writable turns read-only (the root and /dev are tmpfs too).
+# --remount-ro is not recursive, so /tmp and /dev/shm stay writable.
+READ_ONLY_ROOT = ["--remount-ro", "/dev", "--remount-ro", "/"]
 
 
 def python_roots():
@@ -98,7 +102,7 @@ def _inside(path, roots):
 
 def bwrap_command(python, worker_dir, fds, hidden_paths, scratch_mb=Limits.scratch_mb):
     binds = ["--unshare-all", "--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID),
-             "--die-with-parent", *_system_binds()]
+             "--die-with-parent", *_system_binds(), *_scratch_mounts(scratch_mb)]
     roots = [r for r in python_roots() if not _inside(r, ["/usr", "/bin", "/lib", "/lib64"])]
     for root in roots:
         binds += ["--ro-bind", root, root]
@@ -107,7 +111,7 @@ def bwrap_command(python, worker_dir, fds, hidden_paths, scratch_mb=Limits.scrat
             binds += ["--tmpfs", secret, "--remount-ro", secret]
     for name in WORKER_FILES:
         binds += ["--ro-bind", str(worker_dir / name), f"{INSIDE}/{name}"]
-    binds += ["--proc", "/proc", *_scratch_mounts(scratch_mb), "--chdir", "/tmp"]
+    binds += ["--proc", "/proc", *READ_ONLY_ROOT, "--chdir", "/tmp"]
     return [shutil.which("bwrap"), *binds, python, "-I", "-S", "-B", "-u", f"{INSIDE}/worker.py",
             *map(str, fds), *site_dirs()]
 
