@@ -684,7 +684,7 @@ def test_the_sandbox_shows_nothing_of_the_grader(tmp_path, monkeypatch):
             assert set(seen[path]) <= toward_python(path), (path, seen[path])
     for path in ("/work", str(COURSE.root), str(tmp_path), os.getcwd()):
         assert seen[path] in ("FileNotFoundError", []), (path, seen[path])
-    assert seen["/tmp"] == []
+    assert set(seen["/tmp"]) == toward_python("/tmp")  # empty, unless the interpreter's venv lives there
     assert secret == "FileNotFoundError"
     assert set(env) <= set(sandbox.worker_env()) | {"PWD"}, env
     assert "hunter2" not in json.dumps(env) and "hunter2" not in first_process_env
