@@ -28,6 +28,9 @@ from .course import CourseError
 HEADER = re.compile(r"^# %%(?: \[(markdown)\]| (figure|solution|tests)(?: (.*))?)?\s*$")
 
 
+SOLUTION_ID = "solution-{}"  # nbgrader grade id of an exercise's solution cell
+
+
 class LessonScriptError(CourseError):
     pass
 
@@ -87,7 +90,7 @@ def build_notebook(lesson):
                 body = "\n\n\n".join(inspect.getsource(getattr(solutions, name)).rstrip() for name in args)
             except AttributeError as error:
                 raise LessonScriptError(f"{lesson.lesson_script}: {error}") from None
-            cell_id = f"solution-{args[0]}"
+            cell_id = SOLUTION_ID.format(args[0])
             metadata["nbgrader"] = _nbgrader(cell_id, solution=True, locked=False)
         elif kind == "tests":
             exercise = lesson.exercise(args[0])
@@ -117,6 +120,17 @@ def released(notebook):
     """What students get: nbgrader's own ClearSolutions applied to the source notebook."""
     node, _ = ClearSolutions().preprocess(nbformat.reads(notebook_text(notebook), as_version=4), {})
     return json.loads(nbformat.writes(node))
+
+
+def solution_cells(notebook):
+    """{exercise name: its solution cell} of a built, released or submitted notebook."""
+    prefix = SOLUTION_ID.format("")
+    cells = {}
+    for cell in notebook["cells"]:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
+        if grade_id.startswith(prefix):
+            cells[grade_id.removeprefix(prefix)] = cell
+    return cells
 
 
 def lesson_data_files(lesson):

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from . import classroom
+from .build import solution_cells
 from .autograde import autograde
 from .export import export_csv, export_gradescope
 from .feedback import write_feedback
@@ -51,15 +52,6 @@ class AlwaysRight(float):
     def __eq__(self, other):
         return True
 '''
-
-
-def solution_cells(notebook):
-    cells = {}
-    for cell in notebook["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-        if grade_id.startswith("solution-"):
-            cells[grade_id.removeprefix("solution-")] = cell
-    return cells
 
 
 def ada(lesson, notebook):

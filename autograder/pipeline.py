@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import sandbox
-from .call import NotDefined, StudentCode
+from .call import StudentCode
 from .course import SUITES_DIR, CourseError
 from .extract import likeness, student_cells
 from .notebook import NotebookError, read_notebook
@@ -74,12 +74,18 @@ class ExtractCode:
         grading.cells = student_cells(grading.submission, grading.source)
 
 
+def sandbox_available(required):
+    """Whether student code will run in bubblewrap; SandboxRequired when it must and cannot."""
+    available = sandbox.bwrap_works()
+    if required and not available:
+        raise SandboxRequired("bubblewrap (bwrap) is not available, so student code cannot be isolated; "
+                              "install it (apt-get install bubblewrap) or pass --allow-unsandboxed")
+    return available
+
+
 class StartSandbox:
     def run(self, grading):
-        sandboxed = sandbox.bwrap_works()
-        if not sandboxed and grading.require_sandbox:
-            raise SandboxRequired("bubblewrap (bwrap) is not available, so student code cannot be isolated; "
-                                  "install it (apt-get install bubblewrap) or pass --allow-unsandboxed")
+        sandboxed = sandbox_available(grading.require_sandbox)
         hidden = [grading.course.root, SUITES_DIR.parent, SOLUTIONS_DIR, Path(grading.path).resolve().parent]
         names = [exercise.name for exercise in grading.lesson.exercises]
         grading.code = StudentCode(grading.cells, names, grading.lesson.budget, sandboxed, hidden)

@@ -5,7 +5,7 @@ import importlib.util
 import json
 from pathlib import Path
 
-from autograder.build import build_notebook, notebook_text, released
+from autograder.build import build_notebook, notebook_text, released, solution_cells
 from autograder.course import load_course
 from autograder.pipeline import grade
 
@@ -20,14 +20,12 @@ def released_notebook(lesson):
 def notebook_with(lesson, replacements, base=None):
     """The released notebook (or `base`) with the solution cell of each named exercise replaced."""
     notebook = json.loads(json.dumps(base or released_notebook(lesson)))
-    remaining = dict(replacements)
-    for cell in notebook["cells"]:
-        cell_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-        name = cell_id.removeprefix("solution-")
-        if cell_id.startswith("solution-") and name in remaining:
-            cell["source"] = remaining.pop(name)
-    if remaining:
-        raise KeyError(f"{lesson.id} has no solution cell for {sorted(remaining)}")
+    cells = solution_cells(notebook)
+    missing = sorted(set(replacements) - set(cells))
+    if missing:
+        raise KeyError(f"{lesson.id} has no solution cell for {missing}")
+    for name, code in replacements.items():
+        cells[name]["source"] = code
     return notebook
 
 
