@@ -25,8 +25,11 @@ from nbgrader.api import Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
 
 from .classroom import load_config
-from .course import load_course
+from .course import CourseError
+from .notebook import NotebookError
+from .pipeline import grade, sandbox_available
 from .report import ExerciseResult, Report
+from .sandbox import bwrap_works
 from .score import TestResult
 
 REPORT_FILE = "llmcourse.json"
@@ -86,13 +89,8 @@ def zero_report(lesson, reason, sandboxed):
     return Report(lesson.id, sandboxed, exercises, load_problem=reason)
 
 
-def _grade_one(course_file, notebook, assignment, require_sandbox):
+def _grade_one(course, notebook, assignment, require_sandbox):
     """Runs in a pool process: grade one notebook, return plain data."""
-    from .course import CourseError
-    from .notebook import NotebookError
-    from .pipeline import grade
-    from .sandbox import bwrap_works
-    course = load_course(course_file)
     started = time.monotonic()
     try:
         report = grade(notebook, course, assignment, require_sandbox=require_sandbox)
@@ -138,12 +136,12 @@ def store(course_dir, submission, report, seconds, digest):
                                       "report": report}, indent=2))
 
 
-def already_graded(course_dir, submission):
+def already_graded(course_dir, submission, digest):
     path = report_path(course_dir, submission)
     if not path.is_file():
         return False
     try:
-        return json.loads(path.read_text(encoding="utf-8")).get("submission_sha256") == submission.digest()
+        return json.loads(path.read_text(encoding="utf-8")).get("submission_sha256") == digest
     except ValueError:
         return False
 
@@ -174,26 +172,23 @@ class Progress:
 def autograde(course_dir, course, assignment_id, student=None, workers=1, force=False,
               require_sandbox=True, stream=sys.stderr):
     """Grade the collected submissions of one assignment; returns {student: report JSON}."""
-    from .sandbox import bwrap_works
-    from .pipeline import SandboxRequired
     lesson = course.lesson(assignment_id)
-    if require_sandbox and not bwrap_works():
-        raise SandboxRequired("bubblewrap (bwrap) is not available, so submissions cannot be isolated; "
-                              "install it (apt-get install bubblewrap) or pass --allow-unsandboxed")
+    sandbox_available(require_sandbox)
     _, db_url, course_id = course_paths(course_dir)
     submissions = find_submissions(course_dir, lesson, student)
-    todo = [s for s in submissions if force or not already_graded(course_dir, s)]
+    # Hashed once, before grading: a resubmission arriving meanwhile is graded next run, not mislabelled.
+    digests = {s.student: s.digest() for s in submissions}
+    todo = [s for s in submissions if force or not already_graded(course_dir, s, digests[s.student])]
     skipped = len(submissions) - len(todo)
     if skipped:
         stream.write(f"{skipped} submission(s) of {assignment_id} already graded (use --force to regrade)\n")
     results = {}
     progress = Progress(len(todo), stream)
-    course_file = str(course.root / "course.yml")
     # fork: a worker starts in milliseconds with everything imported (spawn costs seconds each).
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-        futures = {pool.submit(_grade_one, course_file, str(s.notebook), lesson.id, require_sandbox):
-                   (s, s.digest()) for s in todo}
+        futures = {pool.submit(_grade_one, course, str(s.notebook), lesson.id, require_sandbox):
+                   (s, digests[s.student]) for s in todo}
         for future in concurrent.futures.as_completed(futures):
             submission, digest = futures[future]
             try:
