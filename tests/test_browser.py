@@ -55,7 +55,8 @@ def jupyter_lab(root, home):
     log = open(home / "jupyter.log", "w")
     process = subprocess.Popen(
         ["jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.token={token}",
-         "--allow-root", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False"],
+         "--allow-root", f"--ServerApp.root_dir={root}", "--ServerApp.open_browser=False",
+         "--LabApp.expose_app_in_browser=True"],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -76,6 +77,12 @@ def jupyter_lab(root, home):
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+KERNEL_CONNECTED_AND_IDLE = """() => {
+    const kernel = window.jupyterapp.shell.currentWidget?.sessionContext?.session?.kernel;
+    return kernel?.connectionStatus === "connected" && kernel?.status === "idle";
+}"""
 
 
 def log_in(page, url, token):
@@ -131,7 +138,9 @@ def test_student_fetches_runs_validates_submits_and_formgrader_shows_the_score(b
         page.click("#fetched_assignments_list a.assignment-notebooks-link")
         page.click(f"#fetched_assignments_list .nested_list_item a:has-text('{LESSON.id}')")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-        page.wait_for_selector(".jp-NotebookPanel [data-status='idle']")  # its kernel has started
+        # Run All before the kernel's connection is up clears the cells instead of running them, and
+        # the toolbar may already say idle by then: ask JupyterLab itself.
+        page.wait_for_function(KERNEL_CONNECTED_AND_IDLE)
         page.get_by_text("Run", exact=True).click()
         page.get_by_text("Run All Cells", exact=True).click()
         page.wait_for_selector(".jp-OutputArea-output:has-text('generate: sanity checks passed')")
