@@ -1,12 +1,23 @@
 """Hidden tests: scaled_dot_product_attention."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 
 from autograder.call import RaisedError
 from autograder.compare import check, expect_close, show
 from autograder.strategies.l05 import attention_inputs
 from autograder.suite import graded
+
+
+# One small input on which every known mistake gives a different answer (d_k = 4 is not T_k = 3,
+# two queries tell the softmax axes apart, the mask keeps two keys for the first query and,
+# inverted, still leaves each query a key). Explicit examples run first and are not shrunk: a
+# mistake is reported at once on an input a student can follow by hand, where shrinking a random
+# failure takes Hypothesis some seconds.
+TEACHING_Q = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 0.0]])
+TEACHING_K = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
+TEACHING_V = np.array([[1.0], [0.0], [2.0]])
+TEACHING_MASK = np.array([[True, True, False], [True, False, True]])
 
 
 def attention_variant(Q, K, V, mask=None, scale=None, softmax_axis=-1, mask_after_softmax=False,
@@ -56,6 +67,7 @@ def expect_attention(got, expected, mistakes):
 
 @graded("scaled_dot_product_attention", points=1)
 @given(inputs=attention_inputs())
+@example(inputs=(TEACHING_Q, TEACHING_K, TEACHING_V, None))
 def test_matches_softmax_of_scaled_scores(student, ref, inputs):
     """Without a mask, weights = softmax(Q K^T / sqrt(d_k)) over the keys and output = weights @ V, with batch dims broadcasting."""
     Q, K, V, _ = inputs
@@ -65,6 +77,7 @@ def test_matches_softmax_of_scaled_scores(student, ref, inputs):
 
 @graded("scaled_dot_product_attention", points=1)
 @given(inputs=attention_inputs(mask="some"))
+@example(inputs=(TEACHING_Q, TEACHING_K, TEACHING_V, TEACHING_MASK))
 def test_masked_keys_get_weight_zero(student, ref, inputs):
     """With a mask (True = keep), masked keys get weight exactly 0 and each query's weights over the kept keys sum to 1."""
     Q, K, V, mask = inputs
