@@ -51,13 +51,16 @@ def grading_settings(budget):
 FIXTURE_ARGUMENTS = ("student=", "ref=", "data=")
 
 
-def falsifying_example(error):
-    """The shrunk input from hypothesis' notes, as 'x=..., axis=...' (without the fixtures)."""
-    arguments = []
+def failing_input(error):
+    """(label, 'x=..., axis=...') for the input in hypothesis' notes, without the fixtures: a shrunk
+    input, or one of the suite's worked examples (explicit examples are not shrunk)."""
+    arguments, label = [], "Smallest failing input"
     for note in getattr(error, "__notes__", []):
-        match = re.match(r"Falsifying (?:explicit )?example: \w+\(\n(.*)\n\)$", note, re.S)
+        match = re.match(r"Falsifying (explicit )?example: \w+\(\n(.*)\n\)$", note, re.S)
         if match:
-            for line in match.group(1).splitlines():
+            if match.group(1):
+                label = "Failing input"
+            for line in match.group(2).splitlines():
                 line = line.strip()
                 if line.endswith(","):
                     line = line[:-1]
@@ -66,16 +69,16 @@ def falsifying_example(error):
         drawn = re.match(r"Draw \d+ \((\w+)\): (.*)$", note, re.S)
         if drawn:
             arguments.append(f"{drawn.group(1)}={drawn.group(2)}")
-    return ", ".join(arguments) or None
+    return label, ", ".join(arguments) or None
 
 
 def feedback(test_function, error):
     """What the student reads about a failed test. Never the suite's source or traceback."""
     doc = " ".join((test_function.__doc__ or "").strip().split("\n\n")[0].split())
     parts = [doc or "A hidden property did not hold."]
-    example = falsifying_example(error)
+    label, example = failing_input(error)
     if example:
-        parts.append(f"Smallest failing input: {example}")
+        parts.append(f"{label}: {example}")
     cause = error
     while cause is not None and not isinstance(cause, (Mismatch, StudentFailure)):
         cause = cause.__cause__ or cause.__context__

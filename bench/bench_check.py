@@ -1,4 +1,6 @@
-"""Benchmark: `llmcourse check` on each available lesson's source and released notebook, side by side
+"""Benchmark: `llmcourse check` on each available lesson's source notebook (full marks), its released
+notebook (all stubs) and a notebook where every exercise holds a known mistake from tests/mistakes
+(the wait for feedback when everything is wrong: failures are shrunk), side by side
 with `nbgrader validate` (what a student runs in nbgrader to check a notebook) on the same files.
 
 Prints a table and saves bench/results/check.json. Wall time is the median of --repeat runs of the
@@ -10,6 +12,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -19,9 +22,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from autograder.build import build_notebook, notebook_text, released  # noqa: E402
+from autograder.build import build_notebook, lesson_data_files, notebook_text, released  # noqa: E402
 from autograder.course import load_course  # noqa: E402
+from support import lesson_mistakes, notebook_with  # noqa: E402
 
 
 def run(command):
@@ -47,9 +52,17 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="llmcourse-bench-"))
     rows = []
     for lesson in course.available:
-        released_path = workdir / f"{lesson.id}-released.ipynb"
+        lesson_dir = workdir / lesson.id  # with the files the notebook reads beside it
+        lesson_dir.mkdir()
+        for data_file in lesson_data_files(lesson):
+            shutil.copy(data_file, lesson_dir)
+        released_path = lesson_dir / "released.ipynb"
         released_path.write_text(notebook_text(released(build_notebook(lesson))), encoding="utf-8")
-        for kind, path in (("source", lesson.notebook), ("released", released_path)):
+        mistakes_path = lesson_dir / "mistakes.ipynb"
+        first_mistakes = {name: next(iter(codes.values())) for name, codes in lesson_mistakes(lesson).MISTAKES.items()}
+        mistakes_path.write_text(notebook_text(notebook_with(lesson, first_mistakes, base=build_notebook(lesson))),
+                                 encoding="utf-8")
+        for kind, path in (("source", lesson.notebook), ("released", released_path), ("mistakes", mistakes_path)):
             wall, rss = measure(["llmcourse", "check", str(path), "--json"], args.repeat)
             row = {"lesson": lesson.id, "notebook": kind, "check_s": round(wall, 3), "check_peak_mib": round(rss, 1)}
             if not args.no_peer and kind == "source":

@@ -74,3 +74,20 @@ def test_correct_but_different_code_gets_full_marks(lesson, tmp_path):
     report = grade_with(lesson, lesson_mistakes(lesson).ALTERNATIVES, tmp_path, base=build_notebook(lesson))
     failures = [t.message for e in report.exercises for t in e.tests if not t.passed]
     assert report.score == report.max_score, failures
+
+
+@pytest.mark.parametrize("lesson_id, exercise, label, shown", [
+    # a shrunk random input
+    ("01-introduction", "softmax", "no max shift", ["Smallest failing input: x=", "expected", "got"]),
+    # the suite's worked example, reported without shrinking
+    ("05-transformers", "scaled_dot_product_attention", "no scaling",
+     ["Failing input: inputs=(array([[1., 0., 1., 0.], [0., 1., 0., 0.]])", "weights differs: expected",
+      "Hint: divide the scores Q K^T by sqrt(d_k)"]),
+])
+def test_feedback_shows_the_property_the_input_expected_and_got(lesson_id, exercise, label, shown, tmp_path):
+    lesson = COURSE.lesson(lesson_id)
+    code = lesson_mistakes(lesson).MISTAKES[exercise][label]
+    report = grade_with(lesson, {exercise: code}, tmp_path, only=[exercise], base=build_notebook(lesson))
+    message = next(t.message for t in exercise_result(report, exercise).tests if not t.passed)
+    for text in shown:
+        assert text in message, message

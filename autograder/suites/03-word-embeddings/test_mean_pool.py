@@ -1,13 +1,21 @@
 """Hidden tests: mean_pool."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from autograder.compare import expect_close
 from autograder.strategies import float_arrays
 from autograder.suite import graded
+
+
+# Small inputs on which each known mistake gives a different answer. Explicit examples run first and
+# are not shrunk: the mistake is reported at once on an input a student can check by hand.
+TEACHING_TOKENS = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+TEACHING_MASK = np.array([True, True, False])
+TEACHING_BATCH = np.stack([TEACHING_TOKENS, TEACHING_TOKENS])
+TEACHING_BATCH_MASK = np.array([[True, True, False], [False, False, False]])
 
 
 @st.composite
@@ -44,6 +52,7 @@ def known_mistakes(tokens, mask):
 
 @graded("mean_pool", points=1)
 @given(example=tokens_and_mask())
+@example(example=(TEACHING_TOKENS, TEACHING_MASK))
 def test_mean_over_kept_tokens(student, ref, example):
     """mean_pool(x, mask) is, per sequence, the sum of the kept token vectors divided by the number of kept tokens (all tokens when mask is None); shape (..., d)."""
     tokens, mask = example
@@ -53,6 +62,7 @@ def test_mean_over_kept_tokens(student, ref, example):
 
 @graded("mean_pool", points=1)
 @given(example=tokens_and_mask(fully_masked=True))
+@example(example=(TEACHING_BATCH, TEACHING_BATCH_MASK))
 def test_fully_masked_sequence_gives_zeros(student, ref, example):
     """A sequence whose mask keeps no token gets the zero vector (not NaN); the others get their mean."""
     tokens, mask = example
