@@ -3,7 +3,8 @@
 Each submission is graded in its own process from a pool (`--workers`), its student code in the
 sandbox; this process alone writes: first the exercise scores into the gradebook under each
 exercise's grade cell (so the formgrader and `nbgrader export` show them), then the submission's
-copy and our report into autograded/<student>/<assignment>/, the report last and atomically. A
+copy (locked cells restored, for the formgrader) and our report into autograded/<student>/<assignment>/,
+the report last and atomically. A
 report whose submission hash matches means "done": a rerun skips it unless --force, and a run
 killed at any point leaves either a finished submission or one that is graded again (scores are
 set, never added, so nothing doubles).
@@ -13,6 +14,7 @@ import concurrent.futures
 import dataclasses
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import shutil
@@ -21,7 +23,10 @@ import time
 import warnings
 from pathlib import Path
 
+import nbformat
 from nbgrader.api import Gradebook, MissingEntry
+from nbformat.corpus.words import generate_corpus_id
+from nbgrader.preprocessors import OverwriteCells
 from sqlalchemy.exc import SAWarning
 
 from .classroom import load_config
@@ -33,6 +38,9 @@ from .sandbox import bwrap_works
 from .score import TestResult
 
 REPORT_FILE = "llmcourse.json"
+# OverwriteCells warns about every cell a student changed; the report already says what counts.
+REVIEW_LOG = logging.getLogger("llmcourse.review")
+REVIEW_LOG.setLevel(logging.ERROR)
 SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
 
 
@@ -123,14 +131,32 @@ def _atomic_write(path, text):
     os.replace(temporary, path)
 
 
-def store(course_dir, submission, report, seconds, digest):
+def copy_for_review(submission, target, db_url):
+    """The submission as the formgrader shows it: nbgrader's OverwriteCells puts back the released
+    text of locked cells a student edited and grade cells a student deleted, as `nbgrader autograde`
+    does. Our grade never read those cells; this only keeps the instructor's view honest."""
+    try:
+        # Not nbformat.read: it warns about the missing ids mended below.
+        notebook = nbformat.from_dict(json.loads(submission.notebook.read_text(encoding="utf-8")))
+        if notebook.nbformat_minor >= 5:  # a cell added by hand, outside an editor, may have no id
+            for cell in notebook.cells:
+                cell.setdefault("id", generate_corpus_id())
+        overwrite = OverwriteCells(add_missing_cells=True, log=REVIEW_LOG)
+        notebook, _ = overwrite.preprocess(notebook, {"nbgrader": {
+            "notebook": submission.assignment, "assignment": submission.assignment, "db_url": db_url}})
+        nbformat.write(notebook, target)
+    except Exception:  # noqa: BLE001 -- a notebook nbgrader cannot mend is kept as it was submitted
+        shutil.copy2(submission.notebook, target)
+
+
+def store(course_dir, submission, report, seconds, digest, db_url):
     target = report_path(course_dir, submission)
     target.parent.mkdir(parents=True, exist_ok=True)
     for name in SUBMISSION_FILES:
         if (submission.folder / name).exists():
             shutil.copy2(submission.folder / name, target.parent / name)
     if submission.notebook.is_file():
-        shutil.copy2(submission.notebook, target.parent / submission.notebook.name)
+        copy_for_review(submission, target.parent / submission.notebook.name, db_url)
     _atomic_write(target, json.dumps({"student": submission.student, "timestamp": submission.timestamp,
                                       "submission_sha256": digest, "seconds": round(seconds, 3),
                                       "report": report}, indent=2))
@@ -198,7 +224,7 @@ def autograde(course_dir, course, assignment_id, student=None, workers=1, force=
                                      bwrap_works()).to_json()
                 seconds = 0.0
             write_scores(db_url, course_id, submission, lesson, report)
-            store(course_dir, submission, report, seconds, digest)
+            store(course_dir, submission, report, seconds, digest, db_url)
             results[submission.student] = report
             progress.step(f"{lesson.id} {submission.student}: {report['score']}/{report['max_score']}")
     return results

@@ -115,6 +115,22 @@ def test_rerun_skips_and_force_regrades_without_doubling(graded):
         assert db.execute("select count(*) from grade").fetchone()[0] == 3 * len(LESSON.exercises)
 
 
+def test_the_formgrader_sees_the_released_test_cells_not_the_students_edits(graded):
+    """eve set every grade cell's points to 1000 and tagged it skip-execution; the copy in autograded/
+    that the formgrader shows has the released cells back, as `nbgrader autograde` would leave it."""
+    root, submitted = graded
+    released = json.loads((root / "release" / LESSON.id / f"{LESSON.id}.ipynb").read_text(encoding="utf-8"))
+    reviewed = json.loads((root / "autograded" / "eve" / LESSON.id / f"{LESSON.id}.ipynb").read_text(encoding="utf-8"))
+    as_submitted = json.loads(submitted["eve"].read_text(encoding="utf-8"))
+
+    def grade_cells(notebook):
+        return {cell["metadata"]["nbgrader"]["grade_id"]: (cell["source"], cell["metadata"]["nbgrader"]["points"])
+                for cell in notebook["cells"] if cell["metadata"].get("nbgrader", {}).get("grade")}
+
+    assert {points for _, points in grade_cells(as_submitted).values()} == {1000}
+    assert grade_cells(reviewed) == grade_cells(released)
+
+
 def test_feedback_is_released_and_never_shows_hidden_tests(graded):
     root, _ = graded
     run(["llmcourse", "feedback", LESSON.id, "--course-dir", str(root)], cwd=root)
@@ -195,3 +211,5 @@ def test_a_broken_submission_scores_zero_with_its_reason_and_the_batch_goes_on(t
     assert results["broken"]["score"] == 0 and results["broken"]["max_score"] == LESSON.max_score
     messages = [t["message"] for e in results["broken"]["exercises"] for t in e["tests"]]
     assert messages and all("could not be graded" in m and "not a notebook" in m for m in messages)
+    kept = root / "autograded" / "broken" / LESSON.id / f"{LESSON.id}.ipynb"
+    assert kept.read_text(encoding="utf-8") == "{ this is not a notebook"
