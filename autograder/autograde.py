@@ -26,6 +26,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbformat.corpus.words import generate_corpus_id
+from nbformat.warnings import MissingIDFieldWarning
 from nbgrader.preprocessors import OverwriteCells
 from sqlalchemy.exc import SAWarning
 
@@ -136,8 +137,9 @@ def copy_for_review(submission, target, db_url):
     text of locked cells a student edited and grade cells a student deleted, as `nbgrader autograde`
     does. Our grade never read those cells; this only keeps the instructor's view honest."""
     try:
-        # Not nbformat.read: it warns about the missing ids mended below.
-        notebook = nbformat.from_dict(json.loads(submission.notebook.read_text(encoding="utf-8")))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MissingIDFieldWarning)  # mended below
+            notebook = nbformat.read(submission.notebook, as_version=nbformat.NO_CONVERT)
         if notebook.nbformat_minor >= 5:  # a cell added by hand, outside an editor, may have no id
             for cell in notebook.cells:
                 cell.setdefault("id", generate_corpus_id())
