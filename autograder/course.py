@@ -15,7 +15,12 @@ from .sandbox import Limits
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SUITES_DIR = PACKAGE_DIR / "suites"
-DEFAULT_COURSE_FILE = PACKAGE_DIR.parent / "course.yml"
+
+def default_course_file():
+    """course.yml beside the package in a checkout or editable install; in a wheel install, the copy
+    installed beside the package as `llmcourse_course` (see pyproject.toml)."""
+    beside = PACKAGE_DIR.parent / "course.yml"
+    return beside if beside.is_file() else PACKAGE_DIR.parent / "llmcourse_course" / "course.yml"
 
 
 class CourseError(ValueError):
@@ -140,7 +145,7 @@ class _Reader:
 
 def load_course(path=None):
     """Load and validate course.yml (default: $LLMCOURSE_COURSE, else the one beside the package)."""
-    path = Path(path or os.environ.get("LLMCOURSE_COURSE") or DEFAULT_COURSE_FILE).resolve()
+    path = Path(path or os.environ.get("LLMCOURSE_COURSE") or default_course_file()).resolve()
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
