@@ -3,11 +3,10 @@
 Each submission is graded in its own process from a pool (`--workers`), its student code in the
 sandbox; this process alone writes: first the exercise scores into the gradebook under each
 exercise's grade cell (so the formgrader and `nbgrader export` show them), then the submission's
-copy (locked cells restored, for the formgrader) and our report into autograded/<student>/<assignment>/,
-the report last and atomically. A
-report whose submission hash matches means "done": a rerun skips it unless --force, and a run
-killed at any point leaves either a finished submission or one that is graded again (scores are
-set, never added, so nothing doubles).
+copy (its locked cells restored, for the formgrader) and our report into
+autograded/<student>/<assignment>/, the report last and atomically. A report whose submission hash
+matches means "done": a rerun skips it unless --force, and a run killed at any point leaves either
+a finished submission or one that is graded again (scores are set, never added, so nothing doubles).
 """
 
 import concurrent.futures

@@ -16,6 +16,7 @@ from .sandbox import Limits
 PACKAGE_DIR = Path(__file__).resolve().parent
 SUITES_DIR = PACKAGE_DIR / "suites"
 
+
 def default_course_file():
     """course.yml beside the package in a checkout or editable install; in a wheel install, the copy
     installed beside the package as `llmcourse_course` (see pyproject.toml)."""
