@@ -85,6 +85,19 @@ KERNEL_CONNECTED_AND_IDLE = """() => {
 }"""
 
 
+def wait_for_kernel(page, seconds=120):
+    """Until the open notebook's kernel is connected and idle. Run All before that clears the cells
+    instead of running them, and the toolbar may say idle sooner: ask JupyterLab itself. JupyterLab
+    sometimes asks which kernel to start (a race at start-up): take the default."""
+    kernel_dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(KERNEL_CONNECTED_AND_IDLE):
+        if kernel_dialog.is_visible():
+            kernel_dialog.locator("button:has-text('Select')").click()
+        assert time.monotonic() < deadline, f"the notebook's kernel was not ready within {seconds} s"
+        page.wait_for_timeout(250)
+
+
 def log_in(page, url, token):
     page.goto(f"{url}/login")
     page.fill("input[name=password]", token)
@@ -118,9 +131,6 @@ def test_student_fetches_runs_validates_submits_and_formgrader_shows_the_score(b
     with jupyter_lab(student, tmp_path / "carl-home") as (url, token):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.set_default_timeout(60_000)
-        # JupyterLab sometimes asks which kernel to start (a race at start-up): take the default.
-        kernel_dialog = page.locator(".jp-Dialog:has-text('Select Kernel')")
-        page.add_locator_handler(kernel_dialog, lambda dialog: dialog.locator("button:has-text('Select')").click())
         log_in(page, url, token)
         page.goto(f"{url}/lab")
         page.wait_for_selector(".jp-LauncherCard:has-text('Python 3')")  # kernel specs are loaded
@@ -138,9 +148,7 @@ def test_student_fetches_runs_validates_submits_and_formgrader_shows_the_score(b
         page.click("#fetched_assignments_list a.assignment-notebooks-link")
         page.click(f"#fetched_assignments_list .nested_list_item a:has-text('{LESSON.id}')")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-        # Run All before the kernel's connection is up clears the cells instead of running them, and
-        # the toolbar may already say idle by then: ask JupyterLab itself.
-        page.wait_for_function(KERNEL_CONNECTED_AND_IDLE)
+        wait_for_kernel(page)
         page.get_by_text("Run", exact=True).click()
         page.get_by_text("Run All Cells", exact=True).click()
         page.wait_for_selector(".jp-OutputArea-output:has-text('generate: sanity checks passed')")
