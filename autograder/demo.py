@@ -91,6 +91,14 @@ def eve(lesson, notebook):
 STUDENTS = {"ada": ada, "ben": ben, "eve": eve}
 
 
+def work_on(path, lesson, student):
+    """Do a student's work (ada, ben or eve) on the notebook at `path`, in place; returns `path`."""
+    path = Path(path)
+    notebook = student(lesson, json.loads(path.read_text(encoding="utf-8")))
+    path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+    return path
+
+
 def print_table(csv_path, lessons, out):
     with open(csv_path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -118,10 +126,7 @@ def run_demo(course, allow_unsandboxed=False, workers=2, out=sys.stdout):
     for student, work in STUDENTS.items():
         desk = classroom.StudentDesk(workdir / "students" / student, course.id, student, root / "exchange")
         for lesson in lessons:
-            folder = desk.fetch(lesson.id)
-            path = folder / f"{lesson.id}.ipynb"
-            notebook = work(lesson, json.loads(path.read_text(encoding="utf-8")))
-            path.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+            work_on(desk.fetch(lesson.id) / f"{lesson.id}.ipynb", lesson, work)
             desk.submit(lesson.id)
     say(f"students: {', '.join(STUDENTS)} fetched, worked and submitted through the exchange")
 

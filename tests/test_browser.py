@@ -18,7 +18,7 @@ import pytest
 
 from autograder import classroom
 from autograder.autograde import autograde
-from autograder.demo import ada
+from autograder.demo import ada, work_on
 
 from support import COURSE
 
@@ -141,9 +141,7 @@ def test_student_fetches_runs_validates_submits_and_formgrader_shows_the_score(b
         shot(page, "1-fetched")
 
         # The student's work, done in the notebook's files as the editor would save it.
-        fetched = student / LESSON.id / f"{LESSON.id}.ipynb"
-        fetched.write_text(json.dumps(ada(LESSON, json.loads(fetched.read_text(encoding="utf-8")))),
-                           encoding="utf-8")
+        work_on(student / LESSON.id / f"{LESSON.id}.ipynb", LESSON, ada)
 
         page.click("#fetched_assignments_list a.assignment-notebooks-link")
         page.click(f"#fetched_assignments_list .nested_list_item a:has-text('{LESSON.id}')")

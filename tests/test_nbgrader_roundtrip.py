@@ -14,11 +14,12 @@ import pytest
 
 from autograder import classroom
 from autograder.autograde import REPORT_FILE, autograde
-from autograder.demo import ada, ben, eve
+from autograder.demo import ada, ben, eve, work_on
 
 from support import COURSE
 
 LESSON = COURSE.lesson("01-introduction")
+NOTEBOOK = f"{LESSON.id}.ipynb"
 SUITE_LINES = [line.strip() for path in LESSON.suite_dir.glob("test_*.py")
                for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 25]
 
@@ -37,12 +38,6 @@ def student_config(home, student, exchange):
         f"c.Exchange.cache = {str(home / '.cache')!r}\n", encoding="utf-8")
 
 
-def work_on(folder, lesson, make):
-    path = folder / f"{lesson.id}.ipynb"
-    path.write_text(json.dumps(make(lesson, json.loads(path.read_text(encoding="utf-8")))), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
     """A course where ada and ben submitted with nbgrader's exchange classes, eve with its CLI."""
@@ -56,12 +51,12 @@ def course(tmp_path_factory):
     submitted = {}
     for name, make in (("ada", ada), ("ben", ben)):
         desk = classroom.StudentDesk(base / name, COURSE.id, name, root / "exchange")
-        submitted[name] = work_on(desk.fetch(LESSON.id), LESSON, make)
+        submitted[name] = work_on(desk.fetch(LESSON.id) / NOTEBOOK, LESSON, make)
         desk.submit(LESSON.id)
     eve_home = base / "eve"
     student_config(eve_home, "eve", root / "exchange")
     run(["nbgrader", "fetch_assignment", LESSON.id], cwd=eve_home)
-    submitted["eve"] = work_on(eve_home / LESSON.id, LESSON, eve)
+    submitted["eve"] = work_on(eve_home / LESSON.id / NOTEBOOK, LESSON, eve)
     run(["nbgrader", "submit", LESSON.id], cwd=eve_home)
     run(["llmcourse", "collect", LESSON.id, "--course-dir", str(root)], cwd=base)
     return root, submitted
@@ -167,7 +162,7 @@ def test_killing_autograde_midway_loses_nothing_and_doubles_nothing(tmp_path):
     classroom.release(fresh, LESSON.id)
     for index in range(4):
         desk = classroom.StudentDesk(tmp_path / f"s{index}", COURSE.id, f"s{index}", fresh / "exchange")
-        work_on(desk.fetch(LESSON.id), LESSON, ada if index % 2 == 0 else ben)
+        work_on(desk.fetch(LESSON.id) / NOTEBOOK, LESSON, ada if index % 2 == 0 else ben)
         desk.submit(LESSON.id)
     classroom.collect(fresh, LESSON.id)
     process = subprocess.Popen(["llmcourse", "autograde", LESSON.id, "--course-dir", str(fresh)],
@@ -201,7 +196,7 @@ def test_a_broken_submission_scores_zero_with_its_reason_and_the_batch_goes_on(t
     classroom.release(root, LESSON.id)
     for name in ("ok", "broken"):
         desk = classroom.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
-        path = work_on(desk.fetch(LESSON.id), LESSON, ada)
+        path = work_on(desk.fetch(LESSON.id) / NOTEBOOK, LESSON, ada)
         if name == "broken":
             path.write_text("{ this is not a notebook", encoding="utf-8")
         desk.submit(LESSON.id)

@@ -3,7 +3,6 @@ on a server this test starts (Debian's postgresql, as the postgres user, on a pr
 with no TCP), checked through nbgrader's own export."""
 
 import csv
-import json
 import os
 import pwd
 import shutil
@@ -16,7 +15,7 @@ import sqlalchemy
 
 from autograder import classroom
 from autograder.autograde import autograde
-from autograder.demo import ada, ben
+from autograder.demo import ada, ben, work_on
 
 from support import COURSE
 
@@ -61,9 +60,7 @@ def test_the_loop_keeps_its_gradebook_in_postgresql(postgres_url, tmp_path):
     classroom.release(root, LESSON.id)
     for name, make in (("ada", ada), ("ben", ben)):
         desk = classroom.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
-        notebook = desk.fetch(LESSON.id) / f"{LESSON.id}.ipynb"
-        notebook.write_text(json.dumps(make(LESSON, json.loads(notebook.read_text(encoding="utf-8")))),
-                            encoding="utf-8")
+        work_on(desk.fetch(LESSON.id) / f"{LESSON.id}.ipynb", LESSON, make)
         desk.submit(LESSON.id)
     assert classroom.collect(root, LESSON.id) == ["ada", "ben"]
     results = autograde(root, COURSE, LESSON.id)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.demo import ada
+from autograder.demo import ada, work_on
 from autograder.sandbox import bwrap_works
 from support import COURSE
 
@@ -56,8 +56,7 @@ def test_the_wheel_grades_a_lesson_with_its_data_from_anywhere(venv, tmp_path):
     stub = json.loads(run(venv, "check", "mine.ipynb", "--json", cwd=tmp_path).stdout)
     assert stub["assignment"] == LESSON.id and stub["score"] == 0
 
-    mine = tmp_path / "mine.ipynb"
-    mine.write_text(json.dumps(ada(LESSON, json.loads(mine.read_text(encoding="utf-8")))), encoding="utf-8")
+    work_on(tmp_path / "mine.ipynb", LESSON, ada)
     done = json.loads(run(venv, "check", "mine.ipynb", "--json", cwd=tmp_path).stdout)
     assert done["score"] == done["max_score"] == LESSON.max_score, done
 
