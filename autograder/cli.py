@@ -12,7 +12,9 @@ Instructors (an nbgrader course directory; --course-dir, default: the current di
     llmcourse export [--format csv|gradescope] [-o PATH]
 Everyone:
     llmcourse demo [--allow-unsandboxed]     a whole course round trip with three example students
-    llmcourse build [LESSON ...]             (course authors) rebuild the source notebooks
+Course authors:
+    llmcourse new-lesson NN-name EXERCISE:POINTS ... [--title T]   every file of a new lesson
+    llmcourse build [LESSON ...]             rebuild the source notebooks
 """
 
 import argparse
@@ -21,10 +23,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from .course import CourseError, load_course
-from .notebook import NotebookError
-from .pipeline import SandboxRequired, grade
-from .report import render_json, render_table
+from .engine.course import CourseError, load_course
+from .engine.notebook import NotebookError
+from .engine.pipeline import SandboxRequired, grade
+from .engine.report import render_json, render_table
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -38,7 +40,7 @@ def cmd_check(args, course):
 
 
 def cmd_notebook(args, course):
-    from .build import build_notebook, lesson_data_files, notebook_text, released
+    from .authoring.build import build_notebook, lesson_data_files, notebook_text, released
     lesson = course.lesson(args.lesson)
     if not lesson.available:
         raise CourseError(f"lesson {lesson.id} is not available yet")
@@ -55,36 +57,45 @@ def cmd_notebook(args, course):
 
 
 def cmd_build(args, course):
-    from .build import write_notebooks
+    from .authoring.build import write_notebooks
     lessons = [course.lesson(lesson_id) for lesson_id in args.lessons] or course.available
     for path in write_notebooks(lessons):
         print(f"wrote {path}")
     return 0
 
 
+def cmd_new_lesson(args, course):
+    from .authoring.scaffold import describe, new_lesson
+    written = new_lesson(args.lesson, args.exercises, args.title, args.course)
+    print(f"lesson {args.lesson} added to course.yml and its notebook built; now write, in this order:")
+    print(describe(written))
+    print(f"then `llmcourse build {args.lesson}` and `python -m pytest tests -k {args.lesson}` (CONTRIBUTING.md)")
+    return 0
+
+
 def cmd_init(args, course):
-    from . import classroom
-    root = classroom.init_course(args.course_dir, course, args.roster, args.db_url)
+    from .classroom.coursedir import init_course
+    root = init_course(args.course_dir, course, args.roster, args.db_url)
     print(f"course {course.id} ready in {root}: {len(course.available)} assignments in source/")
     return 0
 
 
 def cmd_release(args, course):
-    from . import classroom
-    path = classroom.release(args.course_dir, course.lesson(args.assignment).id)
+    from .classroom import exchange
+    path = exchange.release(args.course_dir, course.lesson(args.assignment).id)
     print(f"released {args.assignment}: {path}")
     return 0
 
 
 def cmd_collect(args, course):
-    from . import classroom
-    students = classroom.collect(args.course_dir, course.lesson(args.assignment).id)
+    from .classroom import exchange
+    students = exchange.collect(args.course_dir, course.lesson(args.assignment).id)
     print(f"collected {len(students)} submission(s) of {args.assignment}: {', '.join(students) or 'none'}")
     return 0
 
 
 def cmd_autograde(args, course):
-    from .autograde import autograde
+    from .classroom.autograde import autograde
     results = autograde(args.course_dir, course, args.assignment, args.student, args.workers, args.force,
                         require_sandbox=not args.allow_unsandboxed)
     for student, report in sorted(results.items()):
@@ -93,26 +104,24 @@ def cmd_autograde(args, course):
 
 
 def cmd_feedback(args, course):
-    from .feedback import write_feedback
+    from .classroom.feedback import write_feedback
     written = write_feedback(args.course_dir, course, args.assignment)
     print(f"wrote and released feedback for {len(written)} submission(s) of {args.assignment}")
     return 0
 
 
 def cmd_export(args, course):
-    from .export import export_csv, export_gradescope
-    if args.format == "csv":
-        target = Path(args.output or "grades.csv")
-        export_csv(args.course_dir, course, target)
-        print(f"wrote {target}")
-    else:
-        written = export_gradescope(args.course_dir, course, Path(args.output or "gradescope"))
-        print(f"wrote {len(written)} results.json file(s) under {args.output or 'gradescope'}/")
+    from .classroom.export import EXPORTERS
+    if args.format not in EXPORTERS:
+        raise CourseError(f"no export format {args.format!r}; the formats are "
+                          + "; ".join(f"{name} ({exporter.help})" for name, exporter in EXPORTERS.items()))
+    exporter = EXPORTERS[args.format]
+    print(exporter.write(args.course_dir, course, Path(args.output or exporter.default_target)))
     return 0
 
 
 def cmd_demo(args, course):
-    from .demo import run_demo
+    from .classroom.demo import run_demo
     return run_demo(course, allow_unsandboxed=args.allow_unsandboxed)
 
 
@@ -153,7 +162,9 @@ def parser():
     grade_all.set_defaults(run=cmd_autograde)
     export = sub.add_parser("export", help="export grades")
     export.add_argument("--course-dir", default=".")
-    export.add_argument("--format", choices=("csv", "gradescope"), default="csv")
+    # The formats are classroom/export.py's EXPORTERS, checked when the command runs: importing it
+    # here would load nbgrader for every command, `check` included.
+    export.add_argument("--format", default="csv", help="csv (default) or gradescope")
     export.add_argument("-o", "--output")
     export.set_defaults(run=cmd_export)
     demo = sub.add_parser("demo", help="grade bundled example submissions and print the table")
@@ -162,13 +173,20 @@ def parser():
     build = sub.add_parser("build", help="rebuild source notebooks from lesson scripts and solutions")
     build.add_argument("lessons", nargs="*", metavar="LESSON", help="lesson ids (default: every available one)")
     build.set_defaults(run=cmd_build)
+    new = sub.add_parser("new-lesson", help="write every file of a new lesson, consistent, to fill in")
+    new.add_argument("lesson", help="its id, e.g. 14-relu")
+    new.add_argument("exercises", nargs="+", metavar="EXERCISE:POINTS", help="e.g. relu:2")
+    new.add_argument("--title", help="(required unless course.yml lists the lesson already)")
+    new.set_defaults(run=cmd_new_lesson)
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
     try:
-        return args.run(args, load_course(args.course))
+        # build writes the notebooks that loading checks for; new-lesson checks what it writes itself.
+        checks = {"build": {"need_notebooks": False}, "new-lesson": {"check_files": False}}
+        return args.run(args, load_course(args.course, **checks.get(args.command, {})))
     except (CourseError, NotebookError, SandboxRequired) as error:
         print(f"llmcourse: error: {error}", file=sys.stderr)
         return 2

@@ -21,17 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from autograder import classroom  # noqa: E402
-from autograder.course import load_course  # noqa: E402
-from autograder.demo import ada, ben, eve  # noqa: E402
+from autograder.engine.course import load_course  # noqa: E402
+from autograder.classroom.demo import ada, ben, eve  # noqa: E402
 
 
 def make_course(base, course, students):
-    root = classroom.init_course(base / "course", course)
+    root = init_course(base / "course", course)
     for lesson in course.available:
-        classroom.release(root, lesson.id)
+        exchange.release(root, lesson.id)
     for index in range(students):
         work = eve if index % 10 == 9 else ben if index % 3 == 2 else ada
-        desk = classroom.StudentDesk(base / "students" / f"s{index:02d}", course.id, f"s{index:02d}",
+        desk = exchange.StudentDesk(base / "students" / f"s{index:02d}", course.id, f"s{index:02d}",
                                      root / "exchange")
         for lesson in course.available:
             path = desk.fetch(lesson.id) / f"{lesson.id}.ipynb"
@@ -39,7 +39,7 @@ def make_course(base, course, students):
                             encoding="utf-8")
             desk.submit(lesson.id)
     for lesson in course.available:
-        classroom.collect(root, lesson.id)
+        exchange.collect(root, lesson.id)
     return root
 
 

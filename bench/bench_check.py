@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from autograder.build import build_notebook, lesson_data_files, notebook_text, released  # noqa: E402
-from autograder.course import load_course  # noqa: E402
+from autograder.authoring.build import build_notebook, lesson_data_files, notebook_text, released  # noqa: E402
+from autograder.engine.course import load_course  # noqa: E402
 from support import lesson_mistakes, notebook_with  # noqa: E402
 
 

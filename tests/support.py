@@ -1,16 +1,15 @@
 """Building submissions for the project's own tests: a lesson's released notebook with some
 solution cells replaced by other code, as a student would have written it."""
 
-import importlib.util
+import importlib
 import json
 from pathlib import Path
 
-from autograder.build import build_notebook, notebook_text, released, solution_cells
-from autograder.course import load_course
-from autograder.pipeline import grade
+from autograder.authoring.build import build_notebook, notebook_text, released, solution_cells
+from autograder.engine.course import load_course
+from autograder.engine.pipeline import grade
 
 COURSE = load_course()
-MISTAKES_DIR = Path(__file__).parent / "mistakes"
 
 
 def released_notebook(lesson):
@@ -41,13 +40,9 @@ def grade_with(lesson, replacements, tmp_path, only=None, base=None):
 
 
 def lesson_mistakes(lesson):
-    """The module tests/mistakes/<lesson id>.py: MISTAKES {exercise: {label: code}} and
-    ALTERNATIVES {exercise: code}."""
-    path = MISTAKES_DIR / f"{lesson.id}.py"
-    spec = importlib.util.spec_from_file_location(f"mistakes_{lesson.id.replace('-', '_')}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The module tests/lessons/<lesson package>/mistakes.py: MISTAKES {exercise: {label: code}}
+    and ALTERNATIVES {exercise: code}."""
+    return importlib.import_module(f"lessons.{lesson.package}.mistakes")
 
 
 def exercise_result(report, name):

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder import classroom
-from autograder.autograde import autograde
-from autograder.demo import ada, work_on
+from autograder.classroom import exchange
+from autograder.classroom.coursedir import init_course
+from autograder.classroom.autograde import autograde
+from autograder.classroom.demo import ada, work_on
 
 from support import COURSE
 
@@ -119,8 +120,8 @@ def browser():
 
 
 def test_student_fetches_runs_validates_submits_and_formgrader_shows_the_score(browser, tmp_path):
-    root = classroom.init_course(tmp_path / "course", COURSE)
-    classroom.release(root, LESSON.id)
+    root = init_course(tmp_path / "course", COURSE)
+    exchange.release(root, LESSON.id)
     student = tmp_path / "carl"
     student.mkdir()
     (student / "nbgrader_config.py").write_text(
@@ -162,7 +163,7 @@ def test_student_fetches_runs_validates_submits_and_formgrader_shows_the_score(b
         page.wait_for_selector("#submitted_assignments_list .list_item")
         shot(page, "4-submitted")
 
-    assert classroom.collect(root, LESSON.id) == ["carl"]
+    assert exchange.collect(root, LESSON.id) == ["carl"]
     autograde(root, COURSE, LESSON.id)
     submitted = root / "submitted" / "carl" / LESSON.id / f"{LESSON.id}.ipynb"
     check = json.loads(subprocess.run(["llmcourse", "check", str(submitted), "--json"], capture_output=True,

@@ -3,8 +3,8 @@
 
 import pytest
 
-from autograder.build import build_notebook
-from autograder.pipeline import grade
+from autograder.authoring.build import build_notebook
+from autograder.engine.pipeline import grade
 from support import (COURSE, exercise_result, grade_with, lesson_mistakes, released_notebook, write)
 
 LESSONS = COURSE.available
@@ -61,7 +61,7 @@ def test_mistake_loses_points(lesson, exercise, label, code, tmp_path):
     """Graded in the source notebook, so every other function is correct: the mistake alone must
     cost points, and for its own reason (not because something it calls is still a stub)."""
     if exercise is None:
-        pytest.fail(f"tests/mistakes/{lesson.id}.py cannot be used: {label}")
+        pytest.fail(f"tests/lessons/{lesson.package}/mistakes.py cannot be used: {label}")
     report = grade_with(lesson, {exercise: code}, tmp_path, only=[exercise], base=build_notebook(lesson))
     result = exercise_result(report, exercise)
     assert result.score < result.max_score, f"{label!r} kept all {result.max_score} points"

@@ -12,9 +12,10 @@ import time
 
 import pytest
 
-from autograder import classroom
-from autograder.autograde import REPORT_FILE, autograde
-from autograder.demo import ada, ben, eve, work_on
+from autograder.classroom import exchange
+from autograder.classroom.coursedir import init_course
+from autograder.classroom.autograde import REPORT_FILE, autograde
+from autograder.classroom.demo import ada, ben, eve, work_on
 
 from support import COURSE
 
@@ -50,7 +51,7 @@ def course(tmp_path_factory):
     run(["llmcourse", "release", LESSON.id, "--course-dir", str(root)], cwd=base)
     submitted = {}
     for name, make in (("ada", ada), ("ben", ben)):
-        desk = classroom.StudentDesk(base / name, COURSE.id, name, root / "exchange")
+        desk = exchange.StudentDesk(base / name, COURSE.id, name, root / "exchange")
         submitted[name] = work_on(desk.fetch(LESSON.id) / NOTEBOOK, LESSON, make)
         desk.submit(LESSON.id)
     eve_home = base / "eve"
@@ -139,7 +140,7 @@ def test_feedback_is_released_and_never_shows_hidden_tests(graded):
         assert "def test_" not in text and "@graded" not in text and "expect_close" not in text
     ben_page = (root / "feedback" / "ben" / LESSON.id / f"{LESSON.id}.html").read_text(encoding="utf-8")
     assert "Smallest failing input" in ben_page and "Hint:" in ben_page
-    desk = classroom.StudentDesk(root.parent / "ben", COURSE.id, "ben", root / "exchange")
+    desk = exchange.StudentDesk(root.parent / "ben", COURSE.id, "ben", root / "exchange")
     fetched = list(desk.fetch_feedback(LESSON.id).glob(f"*/{LESSON.id}.html"))
     assert len(fetched) == 1 and fetched[0].read_text(encoding="utf-8") == ben_page
 
@@ -158,13 +159,13 @@ def test_gradescope_export_has_one_results_file_per_submission(graded, tmp_path)
 
 
 def test_killing_autograde_midway_loses_nothing_and_doubles_nothing(tmp_path):
-    fresh = classroom.init_course(tmp_path / "course", COURSE)
-    classroom.release(fresh, LESSON.id)
+    fresh = init_course(tmp_path / "course", COURSE)
+    exchange.release(fresh, LESSON.id)
     for index in range(4):
-        desk = classroom.StudentDesk(tmp_path / f"s{index}", COURSE.id, f"s{index}", fresh / "exchange")
+        desk = exchange.StudentDesk(tmp_path / f"s{index}", COURSE.id, f"s{index}", fresh / "exchange")
         work_on(desk.fetch(LESSON.id) / NOTEBOOK, LESSON, ada if index % 2 == 0 else ben)
         desk.submit(LESSON.id)
-    classroom.collect(fresh, LESSON.id)
+    exchange.collect(fresh, LESSON.id)
     process = subprocess.Popen(["llmcourse", "autograde", LESSON.id, "--course-dir", str(fresh)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
 
@@ -192,15 +193,15 @@ def test_killing_autograde_midway_loses_nothing_and_doubles_nothing(tmp_path):
 
 
 def test_a_broken_submission_scores_zero_with_its_reason_and_the_batch_goes_on(tmp_path):
-    root = classroom.init_course(tmp_path / "course", COURSE)
-    classroom.release(root, LESSON.id)
+    root = init_course(tmp_path / "course", COURSE)
+    exchange.release(root, LESSON.id)
     for name in ("ok", "broken"):
-        desk = classroom.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
+        desk = exchange.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
         path = work_on(desk.fetch(LESSON.id) / NOTEBOOK, LESSON, ada)
         if name == "broken":
             path.write_text("{ this is not a notebook", encoding="utf-8")
         desk.submit(LESSON.id)
-    classroom.collect(root, LESSON.id)
+    exchange.collect(root, LESSON.id)
     results = autograde(root, COURSE, LESSON.id)
     assert results["ok"]["score"] == LESSON.max_score
     assert results["broken"]["score"] == 0 and results["broken"]["max_score"] == LESSON.max_score

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-from autograder.build import build_notebook, notebook_text, released
+from autograder.authoring.build import build_notebook, notebook_text, released
 
 from support import COURSE
 

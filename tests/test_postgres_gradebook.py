@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 
-from autograder import classroom
-from autograder.autograde import autograde
-from autograder.demo import ada, ben, work_on
+from autograder.classroom import exchange
+from autograder.classroom.coursedir import init_course
+from autograder.classroom.autograde import autograde
+from autograder.classroom.demo import ada, ben, work_on
 
 from support import COURSE
 
@@ -55,14 +56,14 @@ def postgres_url():
 
 
 def test_the_loop_keeps_its_gradebook_in_postgresql(postgres_url, tmp_path):
-    root = classroom.init_course(tmp_path / "course", COURSE, db_url=postgres_url)
+    root = init_course(tmp_path / "course", COURSE, db_url=postgres_url)
     assert not (root / "gradebook.db").exists()
-    classroom.release(root, LESSON.id)
+    exchange.release(root, LESSON.id)
     for name, make in (("ada", ada), ("ben", ben)):
-        desk = classroom.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
+        desk = exchange.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
         work_on(desk.fetch(LESSON.id) / f"{LESSON.id}.ipynb", LESSON, make)
         desk.submit(LESSON.id)
-    assert classroom.collect(root, LESSON.id) == ["ada", "ben"]
+    assert exchange.collect(root, LESSON.id) == ["ada", "ben"]
     results = autograde(root, COURSE, LESSON.id)
 
     subprocess.run(["nbgrader", "export", "--to", str(tmp_path / "grades.csv")], cwd=root, check=True,

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
+from autograder.engine import sandbox
 
 GRADE_IN_VENV = """
 import json
-from autograder.call import StudentCode
-from autograder.course import Budget
+from autograder.engine.call import StudentCode
+from autograder.engine.course import Budget
 code = StudentCode([(0, "import venv_only_module\\ndef answer():\\n    return venv_only_module.VALUE")],
                    ["answer"], Budget(), sandboxed=True)
 code.start()

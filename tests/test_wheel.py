@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.demo import ada, work_on
-from autograder.sandbox import bwrap_works
+from autograder.classroom.demo import ada, work_on
+from autograder.engine.sandbox import bwrap_works
 from support import COURSE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,9 +28,16 @@ def venv(tmp_path_factory):
                     "-w", str(base / "dist"), str(base / "source")], check=True, capture_output=True)
     wheel, = (base / "dist").glob("llmcourse-*.whl")
     venv = base / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site_packages, = (venv / "lib").glob("python3*/site-packages")
+    # The dependencies: this environment's site-packages, as a plain path. (`venv
+    # --system-site-packages` run from inside a virtual environment would give the base
+    # interpreter's instead.) Only the directory is added, not its .pth files, so an editable
+    # install of the course there stays out of sight.
+    (site_packages / "dependencies.pth").write_text(
+        "\n".join(sorted({path for path in sys.path if path.endswith("site-packages")})) + "\n", encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "-q",
+                    "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
     return venv
 
 
@@ -66,7 +73,7 @@ def test_the_sandbox_hides_the_solutions_and_course_the_wheel_installed(venv, tm
     """Installed, the reference solutions and suites lie inside site-packages, which the worker sees."""
     site_packages, = (venv / "lib").glob("python3*/site-packages")
     secrets = [site_packages / "solutions" / "l03_word_embeddings.py", site_packages / "llmcourse_course" / "course.yml",
-               site_packages / "autograder" / "suites" / LESSON.id / "test_sigmoid.py"]
+               site_packages / "autograder" / "lessons" / LESSON.package / "test_sigmoid.py"]
     assert all(path.is_file() for path in secrets)
     run(venv, "notebook", LESSON.id, "-o", "mine.ipynb", cwd=tmp_path)
     mine = tmp_path / "mine.ipynb"

@@ -1,0 +1,143 @@
+"""Grading one notebook, as its stages: notebook -> extract -> sandbox -> call/compare -> score.
+
+Each stage is a small class with `run(grading)`, working on one `Grading` record; `grade()` runs
+them in order and always stops the worker. The report stage (report.py) renders the result.
+"""
+
+import dataclasses
+import sys
+from pathlib import Path
+
+from . import sandbox
+from .call import StudentCode
+from .course import AUTOGRADER_DIR, SOLUTIONS_DIR, CourseError
+from .extract import likeness, student_cells
+from .notebook import NotebookError, read_notebook
+from .report import ExerciseResult, Report
+from .score import run_suite
+
+class SandboxRequired(RuntimeError):
+    pass
+
+
+@dataclasses.dataclass
+class Grading:
+    path: Path
+    course: object
+    assignment: str = None
+    only: tuple = None
+    require_sandbox: bool = False
+    lesson: object = None
+    submission: dict = None
+    source: dict = None
+    cells: list = None
+    code: StudentCode = None
+    results: list = None
+    report: Report = None
+
+
+class ReadNotebook:
+    def run(self, grading):
+        grading.submission = read_notebook(grading.path)
+
+
+class IdentifyAssignment:
+    """From --assignment, else the available lesson whose fixed cells the notebook shares most."""
+
+    def run(self, grading):
+        course = grading.course
+        if grading.assignment:
+            grading.lesson = course.lesson(grading.assignment)
+            if not grading.lesson.available:
+                raise CourseError(f"lesson {grading.lesson.id} is not available for grading yet")
+        else:
+            scored = [(likeness(grading.submission, read_notebook(lesson.notebook)), lesson)
+                      for lesson in course.available if lesson.notebook.is_file()]
+            best, lesson = max(scored, key=lambda pair: pair[0], default=(0, None))
+            if best == 0:
+                raise NotebookError(f"{grading.path} matches none of the course's assignments; "
+                                    "name one with --assignment")
+            grading.lesson = lesson
+        names = [exercise.name for exercise in grading.lesson.exercises]
+        unknown = sorted(set(grading.only or ()) - set(names))
+        if unknown:
+            raise CourseError(f"{grading.lesson.id} has no exercise named {', '.join(unknown)}; "
+                              f"its exercises are {', '.join(names)}")
+        grading.source = read_notebook(grading.lesson.notebook)
+
+
+class ExtractCode:
+    def run(self, grading):
+        grading.cells = student_cells(grading.submission, grading.source)
+
+
+def sandbox_available(required):
+    """Whether student code will run in bubblewrap; SandboxRequired when it must and cannot."""
+    available = sandbox.bwrap_works()
+    if required and not available:
+        raise SandboxRequired("bubblewrap (bwrap) is not available, so student code cannot be isolated; "
+                              "install it (apt-get install bubblewrap) or pass --allow-unsandboxed")
+    return available
+
+
+class StartSandbox:
+    def run(self, grading):
+        sandboxed = sandbox_available(grading.require_sandbox)
+        hidden = [grading.course.root, AUTOGRADER_DIR, SOLUTIONS_DIR, Path(grading.path).resolve().parent]
+        names = [exercise.name for exercise in grading.lesson.exercises]
+        grading.code = StudentCode(grading.cells, names, grading.lesson.budget, sandboxed, hidden)
+        grading.code.start()
+
+
+class RunSuite:
+    def run(self, grading):
+        grading.results = run_suite(grading.lesson, grading.code, grading.only)
+
+
+class Score:
+    def run(self, grading):
+        code = grading.code
+        code.loaded()
+        exercises = []
+        for exercise in grading.lesson.exercises:
+            if grading.only and exercise.name not in grading.only:
+                continue
+            tests = [t for t in grading.results if t.exercise == exercise.name]
+            declared = sum(t.max_score for t in tests)
+            if declared != exercise.points:
+                raise CourseError(f"course.yml gives {exercise.name} {exercise.points} points but its "
+                                  f"hidden tests carry {declared}")
+            if code.cell_errors and code.status(exercise.name) == "missing":
+                tests = [dataclasses.replace(t, message=t.message + "\n" + _cell_errors(code)) for t in tests]
+            exercises.append(ExerciseResult(exercise.name, sum(t.score for t in tests), exercise.points, tests))
+        grading.report = Report(
+            assignment=grading.lesson.id, sandboxed=code.sandboxed, exercises=exercises,
+            load_problem=str(code.load_failure) if code.load_failure else None,
+            cell_errors=code.cell_errors)
+
+
+def _cell_errors(code):
+    return "\n".join(f"Cell {e['index']} raised {e['type']}: {e['message']}" for e in code.cell_errors)
+
+
+STAGES = (ReadNotebook(), IdentifyAssignment(), ExtractCode(), StartSandbox(), RunSuite(), Score())
+
+_warned_unsandboxed = False
+
+
+def grade(path, course, assignment=None, only=None, require_sandbox=False):
+    """Grade the notebook at `path`; returns a Report. Raises NotebookError, CourseError or
+    SandboxRequired for input the grader cannot work with."""
+    global _warned_unsandboxed
+    grading = Grading(Path(path), course, assignment, tuple(only) if only else None, require_sandbox)
+    try:
+        for stage in STAGES:
+            stage.run(grading)
+    finally:
+        if grading.code is not None:
+            grading.code.stop()
+    if not grading.report.sandboxed and not _warned_unsandboxed:
+        _warned_unsandboxed = True
+        print("note: bubblewrap is not available here, so your code ran without a sandbox "
+              "(resource limits only). Grades for credit are only given sandboxed.", file=sys.stderr)
+    return grading.report

@@ -1,0 +1,204 @@
+"""Run a lesson's hidden suite against the student's code and turn outcomes into points.
+
+pytest runs in this (trusted) process with a plugin that provides the `student` and `ref`
+fixtures, deselects exercises that were not asked for, and records for every test whether it
+passed and, if not, feedback built from what the student's code did. Hypothesis runs under one
+explicit profile, so a regrade gives the same score on any machine, with or without CI set.
+"""
+
+import contextlib
+import dataclasses
+import importlib
+import os
+import re
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis.errors import Flaky
+from hypothesis.internal.conjecture import providers
+from hypothesis.internal.constants_ast import Constants
+
+from .call import Student, StudentFailure
+from .compare import Mismatch
+from .report import TestResult
+
+PROFILE = "llmcourse-grading"
+# Only what grading needs: no installed plugins (PYTEST_DISABLE_PLUGIN_AUTOLOAD below), no output,
+# no cache, no assertion rewriting (suites compare with autograder.compare, not bare asserts).
+PYTEST_ARGS = ["-s", "--assert=plain", "--import-mode=importlib", "-p", "no:cacheprovider", "-p", "no:terminal",
+               "-p", "no:warnings", "-p", "no:unraisableexception", "-p", "no:threadexception"]
+SUITES_INI = "pytest.ini"
+
+
+def grading_settings(budget):
+    return settings(
+        max_examples=budget.max_examples, derandomize=True, database=None, deadline=None,
+        report_multiple_bugs=False, print_blob=False, verbosity=Verbosity.normal,
+        phases=(Phase.explicit, Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck))
+
+
+FIXTURE_ARGUMENTS = ("student=", "ref=", "data=")
+
+
+def failing_input(error):
+    """(label, 'x=..., axis=...') for the input in hypothesis' notes, without the fixtures: a shrunk
+    input, or one of the suite's worked examples (explicit examples are not shrunk)."""
+    arguments, label = [], "Smallest failing input"
+    for note in getattr(error, "__notes__", []):
+        match = re.match(r"Falsifying (explicit )?example: \w+\(\n(.*)\n\)$", note, re.S)
+        if match:
+            if match.group(1):
+                label = "Failing input"
+            for line in match.group(2).splitlines():
+                line = line.strip()
+                if line.endswith(","):
+                    line = line[:-1]
+                if line and not line.startswith(FIXTURE_ARGUMENTS):
+                    arguments.append(line)
+        drawn = re.match(r"Draw \d+ \((\w+)\): (.*)$", note, re.S)
+        if drawn:
+            arguments.append(f"{drawn.group(1)}={drawn.group(2)}")
+    return label, ", ".join(arguments) or None
+
+
+def feedback(test_function, error):
+    """What the student reads about a failed test. Never the suite's source or traceback."""
+    doc = " ".join((test_function.__doc__ or "").strip().split("\n\n")[0].split())
+    parts = [doc or "A hidden property did not hold."]
+    label, example = failing_input(error)
+    if example:
+        parts.append(f"{label}: {example}")
+    cause = error
+    while cause is not None and not isinstance(cause, (Mismatch, StudentFailure)):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(error, Flaky) and cause is None:
+        parts.append("Your function gave different results for the same input; it must be deterministic.")
+    elif cause is None and isinstance(error, AssertionError):
+        parts.append("Your result did not have this property.")
+    elif cause is None:  # the suite could not handle what came back (or hypothesis itself failed)
+        parts.append(f"The grader could not check your result ({type(error).__name__}: {error}).")
+    else:
+        parts.append(str(cause))
+        if getattr(cause, "traceback_text", ""):
+            parts.append("Traceback (your code):\n" + cause.traceback_text)
+        if getattr(cause, "hint", None):
+            parts.append(f"Hint: {cause.hint}")
+    return "\n".join(parts)
+
+
+def graded_info(item):
+    """(exercise, points) of a collected test: the exercise is its file's (test_<exercise>.py), the
+    points its @graded mark's; None for a test that is not marked."""
+    points = getattr(getattr(item, "function", None), "llmcourse_points", None)
+    return None if points is None else (Path(str(item.fspath)).stem.removeprefix("test_"), points)
+
+
+class GradingPlugin:
+    def __init__(self, lesson, code, only=None):
+        self.lesson = lesson
+        self.code = code
+        self.only = set(only) if only else None
+        self.results = []
+        self.problems = []
+
+    @pytest.fixture(scope="session")
+    def student(self):
+        return Student(self.code)
+
+    @pytest.fixture(scope="session")
+    def ref(self):
+        return importlib.import_module(self.lesson.solutions)
+
+    def pytest_collection_modifyitems(self, config, items):
+        keep, drop = [], []
+        for item in items:
+            info = graded_info(item)
+            if info is None:
+                self.problems.append(f"{item.nodeid} is not marked @graded")
+                drop.append(item)
+            elif self.only is None or info[0] in self.only:
+                keep.append(item)
+            else:
+                drop.append(item)
+        if drop:
+            config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.problems.append(f"suite file {report.nodeid} failed to import")
+
+    def pytest_runtest_setup(self, item):
+        # Not worth running hypothesis against a stub or a missing function: say so at once.
+        self.code.require(graded_info(item)[0])
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            exercise, points = graded_info(item)
+            passed = report.passed
+            message = "" if passed else feedback(item.function, call.excinfo.value)
+            self.results.append(TestResult(name=item.name.removeprefix("test_"), exercise=exercise,
+                                           passed=passed, score=points if passed else 0,
+                                           max_score=points, message=message))
+
+
+@contextlib.contextmanager
+def only_hypothesis_constants():
+    """Hypothesis (since 6.131) also draws constants found in the source of "local" modules, those
+    loaded from outside site-packages. Which modules those are depends on the install (editable or
+    not) and on what the process happened to import, so the examples, and the feedback, would differ
+    between `check`, `autograde` and a fresh install. Grading draws from Hypothesis' own constants
+    only. (An internal of the pinned Hypothesis; tests/test_reproducible.py fails if it moves.)"""
+    saved = providers._get_local_constants
+    providers._get_local_constants = Constants
+    providers.CONSTANTS_CACHE.cache.clear()
+    try:
+        yield
+    finally:
+        providers._get_local_constants = saved
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
+class SuiteError(RuntimeError):
+    """The hidden suite itself is broken (a course bug, not the student's)."""
+
+
+def run_suite(lesson, code, only=None):
+    """Run the lesson's hidden suite; returns the list of TestResult."""
+    plugin = GradingPlugin(lesson, code, only)
+    previous = settings.get_current_profile_name()
+    settings.register_profile(PROFILE, grading_settings(lesson.budget))
+    settings.load_profile(PROFILE)
+    suite_dir = str(lesson.suite_dir)
+    autoload = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        # Reference values and known-mistake hints are computed on edge cases on purpose (overflow,
+        # NaN): their warnings are expected and would only clutter the student's terminal.
+        with warnings.catch_warnings(), np.errstate(all="ignore"), only_hypothesis_constants():
+            warnings.simplefilter("ignore")
+            exit_code = pytest.main(PYTEST_ARGS + ["-c", str(lesson.suite_dir.parent / SUITES_INI),
+                                                   "--rootdir", suite_dir, suite_dir], plugins=[plugin])
+    finally:
+        if autoload is None:
+            del os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"]
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = autoload
+        settings.load_profile(previous)
+        # Tests capture the default settings when imported: import them afresh next time.
+        for name, module in list(sys.modules.items()):
+            if (getattr(module, "__file__", None) or "").startswith(suite_dir):
+                del sys.modules[name]
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        plugin.problems.append(f"pytest ended with {exit_code!r}")
+    if plugin.problems:
+        raise SuiteError(f"hidden suite of {lesson.id} is broken: " + "; ".join(plugin.problems))
+    return plugin.results
