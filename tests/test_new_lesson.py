@@ -79,6 +79,17 @@ def test_the_walkthrough_adds_a_lesson_that_grades(copy):
 
 
 def test_building_a_lesson_that_is_not_ready_says_what_is_missing(copy):
-    result = run(copy, "llmcourse build 13-tiny-gpt")
-    assert result.returncode == 2
-    assert "lesson 13-tiny-gpt has no exercises in course.yml yet" in result.stderr, result.stderr
+    course = copy / "course.yml"
+    original = course.read_text(encoding="utf-8")
+    try:
+        course.write_text(original + "\n  - id: 15-planned\n    title: Planned\n    available: false\n", encoding="utf-8")
+        result = run(copy, "llmcourse build 15-planned")
+        assert result.returncode == 2
+        assert "lesson 15-planned has no exercises in course.yml yet" in result.stderr, result.stderr
+        course.write_text(original + "\n  - id: 15-planned\n    title: Planned\n    available: false\n"
+                                     "    exercises: {gelu: 1}\n", encoding="utf-8")
+        result = run(copy, "llmcourse build 15-planned")
+        assert result.returncode == 2
+        assert "its lesson script assignments/15-planned/lesson.py is missing" in result.stderr, result.stderr
+    finally:
+        course.write_text(original, encoding="utf-8")

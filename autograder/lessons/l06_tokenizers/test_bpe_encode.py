@@ -1,0 +1,10 @@
+"""Hidden tests: bpe_encode."""
+
+from autograder.lessons.toolkit import expect_close, float_arrays, given, graded
+
+
+@graded(points=3)
+@given(x=float_arrays())
+def test_matches_the_reference(student, ref, x):
+    """TODO: the property in words, for the student: bpe_encode(x) equals ... for any float array x."""
+    expect_close(student.bpe_encode(x), ref.bpe_encode(x))

@@ -1,0 +1,10 @@
+"""Hidden tests: top_p_filter."""
+
+from autograder.lessons.toolkit import expect_close, float_arrays, given, graded
+
+
+@graded(points=2)
+@given(x=float_arrays())
+def test_matches_the_reference(student, ref, x):
+    """TODO: the property in words, for the student: top_p_filter(x) equals ... for any float array x."""
+    expect_close(student.top_p_filter(x), ref.top_p_filter(x))

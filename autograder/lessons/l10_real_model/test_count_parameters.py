@@ -1,0 +1,10 @@
+"""Hidden tests: count_parameters."""
+
+from autograder.lessons.toolkit import expect_close, float_arrays, given, graded
+
+
+@graded(points=2)
+@given(x=float_arrays())
+def test_matches_the_reference(student, ref, x):
+    """TODO: the property in words, for the student: count_parameters(x) equals ... for any float array x."""
+    expect_close(student.count_parameters(x), ref.count_parameters(x))

@@ -1,0 +1,10 @@
+"""Hidden tests: rms_norm."""
+
+from autograder.lessons.toolkit import expect_close, float_arrays, given, graded
+
+
+@graded
+@given(x=float_arrays())
+def test_matches_the_reference(student, ref, x):
+    """TODO: the property in words, for the student: rms_norm(x) equals ... for any float array x."""
+    expect_close(student.rms_norm(x), ref.rms_norm(x))

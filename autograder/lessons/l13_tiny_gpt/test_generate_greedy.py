@@ -1,0 +1,10 @@
+"""Hidden tests: generate_greedy."""
+
+from autograder.lessons.toolkit import expect_close, float_arrays, given, graded
+
+
+@graded(points=2)
+@given(x=float_arrays())
+def test_matches_the_reference(student, ref, x):
+    """TODO: the property in words, for the student: generate_greedy(x) equals ... for any float array x."""
+    expect_close(student.generate_greedy(x), ref.generate_greedy(x))
