@@ -34,9 +34,17 @@ def write(notebook, path):
     return path
 
 
-def grade_with(lesson, replacements, tmp_path, only=None, base=None):
-    path = write(notebook_with(lesson, replacements, base), Path(tmp_path) / f"{lesson.id}.ipynb")
+def code_cell(source):
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+
+
+def grade_notebook(lesson, notebook, tmp_path, only=None):
+    path = write(notebook, Path(tmp_path) / f"{lesson.id}.ipynb")
     return grade(path, COURSE, lesson.id, only=only)
+
+
+def grade_with(lesson, replacements, tmp_path, only=None, base=None):
+    return grade_notebook(lesson, notebook_with(lesson, replacements, base), tmp_path, only=only)
 
 
 def lesson_mistakes(lesson):

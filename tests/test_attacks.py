@@ -31,7 +31,7 @@ from autograder.cli import main as llmcourse
 from autograder.engine.course import AUTOGRADER_DIR, SOLUTIONS_DIR, Budget
 from autograder.engine.notebook import NotebookError
 from autograder.engine.pipeline import SandboxRequired, grade
-from support import COURSE, notebook_with, released_notebook, write
+from support import COURSE, code_cell, notebook_with, released_notebook, write
 
 LESSON = COURSE.lesson("01-introduction")
 EXERCISES = [exercise.name for exercise in LESSON.exercises]
@@ -41,10 +41,6 @@ sandboxed = pytest.mark.skipif(not sandbox.bwrap_works(), reason="bubblewrap can
 
 
 # -- building and grading attacks ----------------------------------------------------------------
-def code_cell(source):
-    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-
-
 def attacked(*appended, solutions=None):
     """The released notebook, with `solutions` {exercise: code} in place of those stubs and
     `appended` code cells added at the end."""

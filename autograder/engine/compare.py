@@ -20,12 +20,24 @@ class Mismatch(AssertionError):
         self.hint = hint
 
 
-def show(value):
+def show(value, precision=None):
     if isinstance(value, np.ndarray):
-        return f"{np.array2string(value, separator=', ')} (shape {value.shape}, dtype {value.dtype})"
+        with np.printoptions(precision=precision or np.get_printoptions()["precision"]):
+            return f"{np.array2string(value, separator=', ')} (shape {value.shape}, dtype {value.dtype})"
     if isinstance(value, np.generic):
         return f"{value!r}"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 1000 else text[:1000] + f" ... ({len(text) - 1000} more characters)"
+
+
+def kind_of(value):
+    """A value's type in words: 'a list', 'a NumPy array of float32', 'a tuple'."""
+    if isinstance(value, np.ndarray):
+        return f"a NumPy array of {value.dtype}"
+    if isinstance(value, np.generic):
+        return f"a NumPy {value.dtype} number"
+    name = type(value).__name__
+    return f"an {name}" if name[0] in "aeiou" else f"a {name}"
 
 
 def _is_number(value):
@@ -53,7 +65,24 @@ def _matching_hint(got, mistakes, rtol, atol):
 
 
 def fail(what, expected, got, hint=None):
-    raise Mismatch(f"{what}: expected {show(expected)}, got {show(got)}", hint)
+    """Raise a Mismatch that shows both values, so that they never look the same: their types when
+    they print alike, more digits when they agree to the printed ones."""
+    shown_expected, shown_got = show(expected), show(got)
+    detail = ""
+    if shown_expected == shown_got and kind_of(expected) != kind_of(got):
+        detail = f" (your value is {kind_of(got)}; expected {kind_of(expected)})"
+    elif shown_expected == shown_got:
+        shown_expected, shown_got = show(expected, precision=17), show(got, precision=17)
+        detail = " (they agree in the first digits only)"
+    hint = hint or _float32_hint(got, expected)
+    raise Mismatch(f"{what}: expected {shown_expected}, got {shown_got}{detail}", hint)
+
+
+def _float32_hint(got, expected):
+    if np.asarray(got).dtype == np.float32 and np.asarray(expected).dtype == np.float64:
+        return ("your result is float32: the course works in float64 (np.float64), and float32 keeps only "
+                "about 7 digits; look for a float32 array or dtype somewhere on the way")
+    return None
 
 
 def expect_close(got, expected, rtol=1e-6, atol=1e-9, what="result", mistakes=None, dtype_kind=None):
@@ -65,7 +94,8 @@ def expect_close(got, expected, rtol=1e-6, atol=1e-9, what="result", mistakes=No
     hint = None
     if isinstance(expected, np.ndarray) and expected.ndim > 0:
         if not isinstance(got, np.ndarray):
-            fail(f"{what} should be a NumPy array of shape {expected.shape}", expected, got)
+            fail(f"{what} should be a NumPy array of shape {expected.shape}, not {kind_of(got).split(' of ')[0]}",
+                 expected, got)
         if got.shape != expected.shape:
             raise Mismatch(f"{what} has the wrong shape: expected {expected.shape}, got {got.shape}",
                            _matching_hint(got, mistakes, rtol, atol))
@@ -77,7 +107,7 @@ def expect_close(got, expected, rtol=1e-6, atol=1e-9, what="result", mistakes=No
             kind = "i"
         if kind != dtype_kind:
             wanted = {"i": "integers", "b": "booleans", "f": "floats"}[dtype_kind]
-            fail(f"{what} should hold {wanted}", expected, got)
+            fail(f"{what} should hold {wanted} (the docstring says so), not {kind_of(got)}", expected, got)
     if not np.array_equal(np.isnan(np.asarray(got, dtype=float)), np.isnan(np.asarray(expected, dtype=float))):
         hint = _matching_hint(got, mistakes, rtol, atol)
         fail(f"{what} has NaN where it should not (or the reverse)", expected, got, hint)
@@ -88,8 +118,11 @@ def expect_close(got, expected, rtol=1e-6, atol=1e-9, what="result", mistakes=No
 def expect_equal(got, expected, what="result", mistakes=None):
     """Exact equality for ints, strings, lists, tuples, dicts and integer/bool arrays.
 
-    A list and a tuple with the same items are accepted for each other; NumPy integers are
-    accepted for Python ints."""
+    Equivalent forms are accepted where the exercise does not pin one: a list, a tuple or a NumPy
+    array of the same items for each other where a list or tuple is expected, NumPy integers for
+    Python ints. An expected array asks for an array (of the same kind of values)."""
+    if isinstance(expected, np.ndarray) and not isinstance(got, np.ndarray):
+        fail(f"{what} should be a NumPy array, not {kind_of(got)}", expected, got)
     if not _equal(got, expected):
         hint = None
         for text, wrong_value in (mistakes or {}).items():
@@ -104,6 +137,8 @@ def _equal(got, expected):
         return (isinstance(got, np.ndarray) and got.shape == expected.shape
                 and got.dtype.kind == expected.dtype.kind and bool(np.array_equal(got, expected)))
     if isinstance(expected, (list, tuple)):
+        if isinstance(got, np.ndarray) and got.ndim > 0 and got.dtype.kind in "biuU":
+            got = got.tolist()
         return (isinstance(got, (list, tuple)) and len(got) == len(expected)
                 and all(_equal(g, e) for g, e in zip(got, expected)))
     if isinstance(expected, dict):

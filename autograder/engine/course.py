@@ -1,7 +1,7 @@
 """course.yml: the lessons, their exercises and points. Everything else follows from a lesson's id.
 
 course.yml states only what cannot be derived: each lesson's id, title, availability, exercises
-with their points, and budget overrides. For the lesson `01-introduction`, whose Python name is
+with their points, what its code uses in the sandbox besides NumPy (`uses:`), and budget overrides. For the lesson `01-introduction`, whose Python name is
 `l01_introduction` (ids hold '-', which Python names cannot):
 
     assignments/01-introduction/lesson.py               the notebook's text and visible tests
@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .sandbox import Limits
+from .sandbox import Limits, UsesError, used_paths
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent  # holds autograder/ and solutions/
 AUTOGRADER_DIR = PACKAGE_ROOT / "autograder"
@@ -83,6 +83,7 @@ class Lesson:
     root: Path
     exercises: tuple = ()
     budget: Budget = Budget()
+    uses: tuple = ()  # what the notebook's code may import or read in the sandbox besides NumPy
 
     @property
     def package(self):
@@ -190,6 +191,11 @@ class _Reader:
                   for name, value in data.items()}
         return dataclasses.replace(base, **values)
 
+    def names(self, data, where):
+        if not isinstance(data, list) or not all(isinstance(name, str) and name.strip() for name in data):
+            self.fail(where, "a list of packages or package files, e.g. [regex, torch]", data)
+        return tuple(data)
+
     def exercises(self, data, where):
         if not isinstance(data, dict) or not data:
             self.fail(where, "a mapping of exercise names to points, e.g. {softmax: 2, cross_entropy: 2}", data)
@@ -232,7 +238,7 @@ def load_course(path=None, check_files=True, need_notebooks=True):
 
 
 def _lesson(read, data, where, root, default_budget):
-    read.mapping(data, where, ("id", "title", "available"), ("exercises", "budget"))
+    read.mapping(data, where, ("id", "title", "available"), ("exercises", "budget", "uses"))
     lesson_id = read.string(data["id"], f"{where}.id", r"\d\d-[a-z0-9]+(-[a-z0-9]+)*", "an id such as '01-introduction'")
     available = read.boolean(data["available"], f"{where}.available")
     if available and "exercises" not in data:
@@ -240,7 +246,8 @@ def _lesson(read, data, where, root, default_budget):
     return Lesson(
         id=lesson_id, title=read.string(data["title"], f"{where}.title"), available=available, root=root,
         exercises=read.exercises(data["exercises"], f"{where}.exercises") if "exercises" in data else (),
-        budget=read.budget(data.get("budget", {}), f"{where}.budget", default_budget))
+        budget=read.budget(data.get("budget", {}), f"{where}.budget", default_budget),
+        uses=read.names(data.get("uses", []), f"{where}.uses"))
 
 
 def _relative(path, lesson):
@@ -284,6 +291,10 @@ def check_lesson_files(lesson, need_notebook=True):
                 f"{_relative(path, lesson)}: its properties carry {sum(points.values())} point(s) "
                 f"({', '.join(f'{test} {n}' for test, n in points.items()) or 'none'}) but course.yml gives "
                 f"`{exercise.name}` {exercise.points}: make them agree")
+    try:
+        used_paths(lesson.uses)
+    except UsesError as error:
+        raise CourseError(f"lesson {lesson.id}: {error}") from None
     if need_notebook and not lesson.notebook.is_file():
         raise CourseError(f"lesson {lesson.id} is available but its notebook {_relative(lesson.notebook, lesson)} "
                           f"is missing: run `llmcourse build {lesson.id}`")

@@ -26,10 +26,19 @@ def skipped_sources(source_notebook):
             if cell.get("cell_type") == "code" and cell_role(cell) in SKIPPED_ROLES}
 
 
+def cell_label(source):
+    """How feedback names a cell: JupyterLab shows no cell numbers, so by its first line of code,
+    e.g. 'def softmax(x, axis=-1):'."""
+    lines = [line.strip() for line in source.splitlines() if line.strip() and not line.strip().startswith("#")]
+    first = lines[0] if lines else "(an empty cell)"
+    return repr(first if len(first) <= 60 else first[:57] + "...")
+
+
 def student_cells(submission, source_notebook):
-    """[(cell index, source)] of the submission's code cells the grader will run."""
+    """[(cell index, label, source)] of the submission's code cells the grader will run."""
     skip = skipped_sources(source_notebook)
-    return [(index, cell_source(cell)) for index, cell in enumerate(submission["cells"])
+    return [(index, cell_label(cell_source(cell)), cell_source(cell))
+            for index, cell in enumerate(submission["cells"])
             if cell.get("cell_type") == "code" and normalized(cell_source(cell)) not in skip]
 
 

@@ -7,8 +7,9 @@ explicit profile, so a regrade gives the same score on any machine, with or with
 """
 
 import contextlib
-import dataclasses
+import functools
 import importlib
+import inspect
 import os
 import re
 import sys
@@ -42,37 +43,63 @@ def grading_settings(budget):
         suppress_health_check=list(HealthCheck))
 
 
-FIXTURE_ARGUMENTS = ("student=", "ref=", "data=")
+MAX_MESSAGE_CHARS = 4000  # one failed property's feedback; a report holds a few dozen at most
+SHOWN_CALLS = 3  # the last calls of the failing example that feedback shows
 
 
-def failing_input(error):
-    """(label, 'x=..., axis=...') for the input in hypothesis' notes, without the fixtures: a shrunk
-    input, or one of the suite's worked examples (explicit examples are not shrunk)."""
-    arguments, label = [], "Smallest failing input"
-    for note in getattr(error, "__notes__", []):
-        match = re.match(r"Falsifying (explicit )?example: \w+\(\n(.*)\n\)$", note, re.S)
-        if match:
-            if match.group(1):
-                label = "Failing input"
-            for line in match.group(2).splitlines():
-                line = line.strip()
-                if line.endswith(","):
-                    line = line[:-1]
-                if line and not line.startswith(FIXTURE_ARGUMENTS):
-                    arguments.append(line)
-        drawn = re.match(r"Draw \d+ \((\w+)\): (.*)$", note, re.S)
-        if drawn:
-            arguments.append(f"{drawn.group(1)}={drawn.group(2)}")
-    return label, ", ".join(arguments) or None
+def describe_value(value):
+    """A value as the student should read it in a call: small arrays whole, large ones by shape,
+    dtype and first values; a callable of the grader's with what it answered."""
+    if isinstance(value, np.ndarray):
+        if value.size <= 60:  # on one line: the call reads as code
+            return re.sub(r"\n\s*", " ", repr(value))
+        with np.printoptions(threshold=8, edgeitems=2, precision=4):
+            shown = re.sub(r"\n\s*", " ", np.array2string(value, separator=", "))
+        return f"<array of shape {value.shape}, dtype {value.dtype}: {shown}>"
+    text = repr(value)
+    return text if len(text) <= 300 else text[:300] + "...>"
 
 
-def feedback(test_function, error):
-    """What the student reads about a failed test. Never the suite's source or traceback."""
+def describe_call(record, ref):
+    """`softmax(x=array([[710.]]), axis=0)`: argument names from the reference's signature."""
+    arguments = [describe_value(value) for value in record.args]
+    function = None if record.method else getattr(ref, record.name, None)
+    if function is not None:
+        try:
+            bound = inspect.signature(function).bind_partial(*record.args, **record.kwargs)
+            arguments = [f"{name}={describe_value(value)}" for name, value in bound.arguments.items()]
+        except (TypeError, ValueError):
+            arguments += [f"{name}={describe_value(value)}" for name, value in record.kwargs.items()]
+    else:
+        arguments += [f"{name}={describe_value(value)}" for name, value in record.kwargs.items()]
+    text = f"{record.name}({', '.join(arguments)})"
+    answers = [f"{describe_value(list(args) if len(args) != 1 else args[0])} -> {describe_value(result)}"
+               for _, args, result in record.answers[:4]]
+    if answers:
+        more = f" (and {len(record.answers) - 4} more)" if len(record.answers) > 4 else ""
+        text += "\n      where the function you were given answered " + "; ".join(answers) + more
+    return text
+
+
+def describe_calls(log, ref):
+    if not log:
+        return None
+    shown = log[-SHOWN_CALLS:]
+    if len(shown) == 1:
+        return "Failing call: " + describe_call(shown[0], ref)
+    earlier = f" (and {len(log) - len(shown)} earlier)" if len(log) > len(shown) else ""
+    return (f"Calls in the failing example{earlier}, the last one failing:\n"
+            + "\n".join("  " + describe_call(record, ref) for record in shown))
+
+
+def feedback(test_function, error, log, ref):
+    """What the student reads about a failed test: the property, the failing call, what went wrong.
+    Never the suite's source or traceback."""
     doc = " ".join((test_function.__doc__ or "").strip().split("\n\n")[0].split())
     parts = [doc or "A hidden property did not hold."]
-    label, example = failing_input(error)
-    if example:
-        parts.append(f"{label}: {example}")
+    calls = describe_calls(log, ref)
+    if calls:
+        parts.append(calls)
     cause = error
     while cause is not None and not isinstance(cause, (Mismatch, StudentFailure)):
         cause = cause.__cause__ or cause.__context__
@@ -88,7 +115,8 @@ def feedback(test_function, error):
             parts.append("Traceback (your code):\n" + cause.traceback_text)
         if getattr(cause, "hint", None):
             parts.append(f"Hint: {cause.hint}")
-    return "\n".join(parts)
+    message = "\n".join(parts)
+    return message if len(message) <= MAX_MESSAGE_CHARS else message[:MAX_MESSAGE_CHARS] + "\n... (cut)"
 
 
 def graded_info(item):
@@ -105,6 +133,8 @@ class GradingPlugin:
         self.only = set(only) if only else None
         self.results = []
         self.problems = []
+        self.reference = importlib.import_module(lesson.solutions)
+        self.depends = {}  # exercise -> the other graded functions its code called
 
     @pytest.fixture(scope="session")
     def student(self):
@@ -112,7 +142,7 @@ class GradingPlugin:
 
     @pytest.fixture(scope="session")
     def ref(self):
-        return importlib.import_module(self.lesson.solutions)
+        return self.reference
 
     def pytest_collection_modifyitems(self, config, items):
         keep, drop = [], []
@@ -134,8 +164,36 @@ class GradingPlugin:
             self.problems.append(f"suite file {report.nodeid} failed to import")
 
     def pytest_runtest_setup(self, item):
+        exercise = graded_info(item)[0]
+        # While `exercise` is graded, the notebook's other graded functions answer from the reference,
+        # so that a mistake in one of them costs this exercise nothing.
+        self.code.substitutes = {name: function for name, function in self.stand_ins().items() if name != exercise}
+        self.code.substituted = set()
+        self.code.begin_example()
+        hypothesis = getattr(item.obj, "hypothesis", None)
+        if hypothesis is not None:
+            hypothesis.inner_test = self.each_example(hypothesis.inner_test)
         # Not worth running hypothesis against a stub or a missing function: say so at once.
-        self.code.require(graded_info(item)[0])
+        self.code.require(exercise)
+
+    def stand_ins(self):
+        """The reference's graded functions (classes excepted: objects do not cross the boundary)."""
+        return {e.name: getattr(self.reference, e.name) for e in self.lesson.exercises
+                if inspect.isfunction(getattr(self.reference, e.name, None))}
+
+    def each_example(self, test):
+        """The property, forgetting the calls of the previous example before each one (so feedback
+        shows the calls of the failing example). functools.wraps keeps Hypothesis' derandomised seed,
+        which it derives from the test's source and signature."""
+        if getattr(test, "llmcourse_each_example", False):
+            return test
+
+        @functools.wraps(test)
+        def example(*args, **kwargs):
+            self.code.begin_example()
+            return test(*args, **kwargs)
+        example.llmcourse_each_example = True
+        return example
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -144,7 +202,10 @@ class GradingPlugin:
         if report.when == "call" or (report.when == "setup" and report.failed):
             exercise, points = graded_info(item)
             passed = report.passed
-            message = "" if passed else feedback(item.function, call.excinfo.value)
+            message = "" if passed else feedback(item.function, call.excinfo.value,
+                                                 self.code.log if report.when == "call" else [], self.reference)
+            for used in self.code.substituted:
+                self.depends.setdefault(used, set()).add(exercise)
             self.results.append(TestResult(name=item.name.removeprefix("test_"), exercise=exercise,
                                            passed=passed, score=points if passed else 0,
                                            max_score=points, message=message))
@@ -172,7 +233,8 @@ class SuiteError(RuntimeError):
 
 
 def run_suite(lesson, code, only=None):
-    """Run the lesson's hidden suite; returns the list of TestResult."""
+    """Run the lesson's hidden suite; returns (the TestResults, {exercise: the exercises whose code
+    called it while they were graded})."""
     plugin = GradingPlugin(lesson, code, only)
     previous = settings.get_current_profile_name()
     settings.register_profile(PROFILE, grading_settings(lesson.budget))
@@ -201,4 +263,4 @@ def run_suite(lesson, code, only=None):
         plugin.problems.append(f"pytest ended with {exit_code!r}")
     if plugin.problems:
         raise SuiteError(f"hidden suite of {lesson.id} is broken: " + "; ".join(plugin.problems))
-    return plugin.results
+    return plugin.results, plugin.depends

@@ -4,8 +4,10 @@ Both sides use this file: the grader, and the worker inside the sandbox (which g
 of it and nothing else from this package). It depends on the standard library and NumPy only.
 
 Only exact built-in types are encoded: a subclass of float, list or ndarray is refused, so no object
-with custom behaviour can be described, let alone rebuilt. Decoding builds fresh built-in values
-from JSON that `json.loads` made, so nothing the student wrote ever runs in the grader.
+with custom behaviour can be described, let alone rebuilt. (The worker first turns what a student may
+reasonably return, an OrderedDict, a namedtuple, np.str_ keys, a torch tensor, into plain values:
+`plain`.) Decoding builds fresh built-in values from JSON that `json.loads` made, so nothing the
+student wrote ever runs in the grader.
 
     None, bool, int, float, str        as JSON itself
     tuple                              {"$tuple": [...]}
@@ -14,12 +16,17 @@ from JSON that `json.loads` made, so nothing the student wrote ever runs in the 
     numpy.ndarray                      {"$ndarray": {"dtype": "float64", "shape": [2, 3], "data": base64}}
     numpy scalar (np.float64, ...)     {"$scalar": {"dtype": "float64", "data": base64}}
     a callable of the grader's         {"$callable": 3}  (the worker calls back through the protocol)
+      ... whose results the student's code gets as torch tensors   {"$torch_callable": 3}
+    an object living in the worker     {"$handle": 7}  (the grader holds a Handle; see call.py)
+    an array in a safetensors file     {"$safetensors": {"path": ..., "tensor": ..., "dtype": "float64"}}
+      (only the grader sends these: the worker reads the file, which the sandbox shows it)
 """
 
 import base64
 import binascii
 import json
 import math
+import struct
 
 import numpy as np
 
@@ -28,11 +35,41 @@ DTYPES = frozenset(
 )
 _SCALAR_TYPES = frozenset(np.dtype(name).type for name in DTYPES)
 MAX_DEPTH = 40
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+# Lists, tuples and dicts in one message: decoding each costs the grader time and memory, so a
+# message of millions of tiny containers is refused before it is parsed.
+MAX_CONTAINERS = 200_000
+SAFETENSORS_DTYPES = {"F64": "<f8", "F32": "<f4", "F16": "<f2", "I64": "<i8", "I32": "<i4", "I16": "<i2",
+                      "I8": "i1", "U8": "u1", "BOOL": "?"}
 
 
 class WireError(ValueError):
     """A value that cannot cross the boundary, or a message that is not well-formed."""
+
+
+class TorchCallable:
+    """A grader callable whose results the student's code receives as torch tensors (lesson 13's
+    models are called with tensors and return them)."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+
+class SafetensorsArray:
+    """An array that the worker reads itself from a safetensors file it can see, instead of receiving
+    its bytes through the pipe (a real model's weights are tens of megabytes)."""
+
+    def __init__(self, path, tensor, dtype="float64"):
+        self.path, self.tensor, self.dtype = str(path), tensor, dtype
+
+    def load(self):
+        return read_safetensors(self.path, self.tensor).astype(self.dtype)
+
+    def __repr__(self):
+        return f"<{self.tensor} of {self.path.rsplit('/', 1)[-1]}>"
 
 
 def _dtype(name):
@@ -47,11 +84,7 @@ def encode(value, callables=None, _depth=0):
     if _depth > MAX_DEPTH:
         raise WireError(f"value is nested more than {MAX_DEPTH} levels deep")
     kind = type(value)
-    if value is None or kind in (bool, str):
-        return value
-    if kind is int:
-        return value
-    if kind is float:
+    if value is None or kind in (bool, str, int, float):
         return value
     if kind is list:
         return [encode(item, callables, _depth + 1) for item in value]
@@ -71,9 +104,14 @@ def encode(value, callables=None, _depth=0):
         dtype = _dtype(np.dtype(kind).name)
         data = np.asarray(value, dtype=dtype).tobytes()
         return {"$scalar": {"dtype": dtype.name, "data": base64.b64encode(data).decode("ascii")}}
+    handle = getattr(value, "wire_handle", None)  # a Handle of the grader's, or one made by the worker
+    if type(handle) is int:
+        return {"$handle": handle}
+    if kind is SafetensorsArray and callables is not None:
+        return {"$safetensors": {"path": value.path, "tensor": value.tensor, "dtype": value.dtype}}
     if callables is not None and callable(value):
         callables.append(value)
-        return {"$callable": len(callables) - 1}
+        return {"$torch_callable" if kind is TorchCallable else "$callable": len(callables) - 1}
     raise WireError(f"a value of type {kind.__module__}.{kind.__qualname__} cannot be graded; "
                     "return plain Python values (int, float, str, list, tuple, dict) or NumPy arrays")
 
@@ -93,7 +131,19 @@ def _b64(text):
         raise WireError("malformed base64 data") from None
 
 
-def decode(data, make_callable=None, _depth=0):
+class Resolvers:
+    """How the receiving side turns references into objects: `callable(index, torch)` for
+    $callable/$torch_callable, `handle(index)` for $handle, `safetensors(path, tensor, dtype)`.
+    A reference with no resolver is malformed."""
+
+    def __init__(self, callable=None, handle=None, safetensors=None):
+        self.callable, self.handle, self.safetensors = callable, handle, safetensors
+
+
+NO_REFERENCES = Resolvers()
+
+
+def decode(data, resolvers=NO_REFERENCES, _depth=0):
     """Rebuild a value from what `encode` produced (after a JSON round trip)."""
     if _depth > MAX_DEPTH:
         raise WireError(f"value is nested more than {MAX_DEPTH} levels deep")
@@ -101,20 +151,20 @@ def decode(data, make_callable=None, _depth=0):
     if data is None or kind in (bool, int, float, str):
         return data
     if kind is list:
-        return [decode(item, make_callable, _depth + 1) for item in data]
+        return [decode(item, resolvers, _depth + 1) for item in data]
     if kind is not dict or len(data) != 1:
         raise WireError("malformed value")
     (tag, body), = data.items()
     if tag == "$tuple" and type(body) is list:
-        return tuple(decode(item, make_callable, _depth + 1) for item in body)
+        return tuple(decode(item, resolvers, _depth + 1) for item in body)
     if tag == "$dict" and type(body) is list:
         result = {}
         for pair in body:
             if type(pair) is not list or len(pair) != 2:
                 raise WireError("malformed dict entry")
-            key = decode(pair[0], make_callable, _depth + 1)
+            key = decode(pair[0], resolvers, _depth + 1)
             try:
-                result[key] = decode(pair[1], make_callable, _depth + 1)
+                result[key] = decode(pair[1], resolvers, _depth + 1)
             except TypeError:
                 raise WireError(f"unhashable dict key of type {type(key).__name__}") from None
         return result
@@ -140,9 +190,65 @@ def decode(data, make_callable=None, _depth=0):
         if len(buffer) != dtype.itemsize:
             raise WireError("scalar data does not match its dtype")
         return np.frombuffer(buffer, dtype=dtype).astype(dtype.newbyteorder("="))[0]
-    if tag == "$callable" and type(body) is int and make_callable is not None:
-        return make_callable(body)
+    if tag in ("$callable", "$torch_callable") and type(body) is int and resolvers.callable is not None:
+        return resolvers.callable(body, tag == "$torch_callable")
+    if tag == "$handle" and type(body) is int and resolvers.handle is not None:
+        return resolvers.handle(body)
+    if tag == "$safetensors" and resolvers.safetensors is not None:
+        path, tensor, dtype = _exact_keys(body, ("path", "tensor", "dtype"), "safetensors reference")
+        if not all(type(v) is str for v in (path, tensor, dtype)):
+            raise WireError("malformed safetensors reference")
+        return resolvers.safetensors(path, tensor, _dtype(dtype).name)
     raise WireError(f"unknown value tag {tag!r}")
+
+
+def plain(value, keep_object=None, _depth=0):
+    """What a student's function returned, as the plain values `encode` takes: subclasses of the
+    built-in types become those types (np.str_ -> str, OrderedDict -> dict, a namedtuple -> tuple),
+    torch tensors become NumPy arrays. Any other object becomes `keep_object(value)` (the worker
+    keeps it and sends a handle) or is left for `encode` to refuse."""
+    if _depth > MAX_DEPTH:
+        return value
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str, bytes, np.ndarray) or kind in _SCALAR_TYPES:
+        return value
+    if isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):
+        return int.__index__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, (list, tuple, dict)):
+        if isinstance(value, dict):
+            return {plain(k, keep_object, _depth + 1): plain(v, keep_object, _depth + 1)
+                    for k, v in dict.items(value)}
+        items = [plain(item, keep_object, _depth + 1) for item in (list.__iter__(value) if isinstance(value, list)
+                                                                   else tuple.__iter__(value))]
+        return items if isinstance(value, list) else tuple(items)
+    if kind.__module__ == "torch" and kind.__name__ in ("Tensor", "Parameter"):
+        return value.detach().cpu().numpy().copy()
+    if kind.__module__ == "torch" and kind.__name__ == "Size":
+        return tuple(int(n) for n in value)
+    if isinstance(value, np.ndarray):  # a subclass (np.matrix, a masked array): its plain data
+        return np.asarray(value).view(np.ndarray).copy()
+    return keep_object(value) if keep_object is not None else value
+
+
+def read_safetensors(path, tensor):
+    """One tensor of a safetensors file as a NumPy array (the format: an 8-byte header length, a JSON
+    header of name -> dtype, shape and byte offsets, then the raw little-endian data)."""
+    with open(path, "rb") as handle:
+        (size,) = struct.unpack("<Q", handle.read(8))
+        header = json.loads(handle.read(size))
+        if tensor not in header or tensor == "__metadata__":
+            raise WireError(f"{path.rsplit('/', 1)[-1]} has no tensor {tensor!r}")
+        entry = header[tensor]
+        start, end = entry["data_offsets"]
+        handle.seek(8 + size + start)
+        data = handle.read(end - start)
+    return np.frombuffer(data, dtype=np.dtype(SAFETENSORS_DTYPES[entry["dtype"]])).reshape(entry["shape"]).copy()
 
 
 def dumps(message):
@@ -153,6 +259,8 @@ def dumps(message):
 def loads(line):
     if len(line) > MAX_MESSAGE_BYTES:
         raise WireError("message too large")
+    if line.count(b"[") + line.count(b"{") > MAX_CONTAINERS:
+        raise WireError(f"message holds more than {MAX_CONTAINERS} lists and dicts")
     try:
         message = json.loads(line)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:  # RecursionError: deep nesting

@@ -1,9 +1,18 @@
 """The worker: runs a student's notebook code inside the sandbox and answers calls.
 
-Started by `autograder.sandbox` as `python -I -S worker.py REQUEST_FD RESPONSE_FD SITE_DIR...`
+Started by `autograder.engine.sandbox` as `python -I -S worker.py REQUEST_FD RESPONSE_FD SITE_DIR...`
 with this file and `wire.py` bound read-only beside each other, and nothing else of the grader.
-It reads one JSON message per line from REQUEST_FD and writes one per line to RESPONSE_FD; the
-student's own stdout and stderr go to a capped file the grader may show but never parses.
+It reads one JSON message per line from REQUEST_FD and writes one per line to RESPONSE_FD:
+
+    load     the notebook's code cells, run in order         -> loaded (cell errors, function statuses)
+    call     a function of the notebook, or a method of an    -> result (a value, or the error raised)
+             object it holds (a handle), with data arguments
+    keep     a value to hold for later calls (sent once)     -> result (its handle)
+    drop     handles no longer needed
+
+Values the student's code returns that are not data (a torch module, say) stay here: the grader gets
+a handle to them. While a call runs, `substitutes` name functions of the notebook that answer by
+calling back into the grader (the reference versions of the other graded functions).
 
 Nothing here is trusted: the student's code runs in this process and could rewrite any of it.
 That is fine, because all the grader ever receives are values to compare against the reference,
@@ -24,7 +33,7 @@ sys.path.extend(sys.argv[3:])  # site-packages, without running their .pth files
 
 import wire  # noqa: E402
 
-CELL_FILENAME = "<cell {}>"
+MISSING = object()
 
 
 def strip_magics(source):
@@ -41,7 +50,7 @@ def strip_magics(source):
 
 
 def student_frames(error):
-    return [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell ")]
+    return [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("cell ")]
 
 
 def describe_error(error):
@@ -67,12 +76,33 @@ def is_stub(function_def):
     return isinstance(raised, ast.Name) and raised.id == "NotImplementedError"
 
 
+def to_tensors(value):
+    """Arrays (also inside lists, tuples and dicts) as torch tensors, for code that works in torch."""
+    import torch
+    if isinstance(value, wire.np.ndarray):
+        return torch.from_numpy(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(to_tensors(item) for item in value)
+    if isinstance(value, dict):
+        return {key: to_tensors(item) for key, item in value.items()}
+    return value
+
+
+class Handled:
+    """The grader's view of an object kept here: encoded as {"$handle": n}."""
+
+    def __init__(self, number):
+        self.wire_handle = number
+
+
 class Worker:
     def __init__(self, requests, responses):
         self.requests = requests
         self.responses = responses
         self.namespace = {"__name__": "__main__", "__builtins__": builtins, "display": print}
         self.stub_code = set()  # code objects of functions defined as stubs
+        self.handles = {}
+        self.arrays = {}  # safetensors arrays read so far
 
     def send(self, message):
         self.responses.write(wire.dumps(message))
@@ -83,10 +113,46 @@ class Worker:
             sys.exit(0)
         return wire.loads(line)
 
+    # -- references ------------------------------------------------------------------------------
+    def resolvers(self):
+        return wire.Resolvers(callable=self.make_callback, handle=self.held, safetensors=self.read_array)
+
+    def held(self, number):
+        if number not in self.handles:
+            raise wire.WireError(f"no object with handle {number}")
+        return self.handles[number]
+
+    def keep_object(self, value):
+        number = len(self.handles)
+        while number in self.handles:
+            number += 1
+        self.handles[number] = value
+        return Handled(number)
+
+    def read_array(self, path, tensor, dtype):
+        key = (path, tensor, dtype)
+        if key not in self.arrays:
+            self.arrays[key] = wire.read_safetensors(path, tensor).astype(dtype)
+        return self.arrays[key]
+
+    def make_callback(self, call_id, tensors=False):
+        def callback(*args, **kwargs):
+            self.send({"op": "callback", "callable": call_id,
+                       "args": wire.encode(wire.plain(list(args))), "kwargs": wire.encode(wire.plain(kwargs))})
+            reply = self.receive()
+            if reply.get("op") != "callback_result":
+                raise RuntimeError("grading protocol out of step")
+            if not reply["ok"]:
+                raise RuntimeError(reply["error"])
+            value = wire.decode(reply["value"], self.resolvers())
+            return to_tensors(value) if tensors else value
+        return callback
+
+    # -- the notebook ----------------------------------------------------------------------------
     def load(self, cells):
         errors = []
         for cell in cells:
-            filename = CELL_FILENAME.format(cell["index"])
+            filename = f"cell {cell['label']}"
             source = strip_magics(cell["source"])
             linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
             try:
@@ -94,7 +160,7 @@ class Worker:
                 exec(code, self.namespace)
                 self._remember_stubs(source, code)
             except BaseException as error:  # noqa: B036 -- SystemExit in a cell must not end grading
-                errors.append({"index": cell["index"], **describe_error(error)})
+                errors.append({"index": cell["index"], "label": cell["label"], **describe_error(error)})
         return errors
 
     def _remember_stubs(self, source, code):
@@ -113,32 +179,46 @@ class Worker:
             return "not_callable"
         return "stub" if getattr(value, "__code__", None) in self.stub_code else "ok"
 
-    def make_callback(self, call_id):
-        def callback(*args, **kwargs):
-            self.send({"op": "callback", "callable": call_id,
-                       "args": wire.encode(list(args)), "kwargs": wire.encode(kwargs)})
-            reply = self.receive()
-            if reply.get("op") != "callback_result":
-                raise RuntimeError("grading protocol out of step")
-            if not reply["ok"]:
-                raise RuntimeError(reply["error"])
-            return wire.decode(reply["value"])
-        return callback
+    # -- calls -----------------------------------------------------------------------------------
+    def target(self, request):
+        if "handle" in request:
+            target = self.held(request["handle"])
+            for part in request["path"].split(".") if request["path"] else ():
+                target = getattr(target, part)
+            return target
+        return self.namespace.get(request["name"])
 
     def call(self, request):
-        function = self.namespace.get(request["name"])
-        args = wire.decode(request["args"], self.make_callback)
-        kwargs = wire.decode(request["kwargs"], self.make_callback)
+        resolvers = self.resolvers()
+        try:
+            args = wire.decode(request["args"], resolvers)
+            kwargs = wire.decode(request["kwargs"], resolvers)
+            substitutes = {name: wire.decode(ref, resolvers) for name, ref in request.get("substitutes", {}).items()}
+            if request.get("tensors"):
+                args, kwargs = to_tensors(args), to_tensors(kwargs)
+        except Exception as error:  # noqa: BLE001 -- e.g. torch missing: reported as this call's error
+            self.send({"op": "result", "id": request["id"], "ok": False, "error": describe_error(error),
+                       "warnings": []})
+            return
+        saved = {name: self.namespace.get(name, MISSING) for name in substitutes}
+        self.namespace.update(substitutes)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                value = function(*args, **kwargs)
-                reply = {"op": "result", "id": request["id"], "ok": True, "value": wire.encode(value)}
+                value = self.target(request)(*args, **kwargs)
+                reply = {"op": "result", "id": request["id"], "ok": True,
+                         "value": wire.encode(wire.plain(value, self.keep_object))}
                 if request.get("return_args"):
                     # Callables among the arguments go back as the references they came as.
-                    reply["args_after"] = wire.encode(args, callables=[])
+                    reply["args_after"] = wire.encode(wire.plain(args), callables=[])
             except BaseException as error:  # noqa: B036 -- includes SystemExit raised by the function
                 reply = {"op": "result", "id": request["id"], "ok": False, "error": describe_error(error)}
+            finally:
+                for name, original in saved.items():
+                    if original is MISSING:
+                        self.namespace.pop(name, None)
+                    else:
+                        self.namespace[name] = original
         # e.g. "RuntimeWarning: overflow encountered in exp": numerical stability shows here first
         shown = dict.fromkeys(f"{w.category.__name__}: {w.message}"[:300] for w in caught)
         reply["warnings"] = list(shown)[:5]
@@ -147,12 +227,20 @@ class Worker:
     def serve(self):
         while True:
             request = self.receive()
-            if request["op"] == "load":
+            op = request["op"]
+            if op == "load":
                 errors = self.load(request["cells"])
                 self.send({"op": "loaded", "cell_errors": errors,
                            "functions": {name: self.status(name) for name in request["names"]}})
-            elif request["op"] == "call":
+            elif op == "call":
                 self.call(request)
+            elif op == "keep":
+                value = wire.decode(request["value"], self.resolvers())
+                self.send({"op": "result", "id": request["id"], "ok": True,
+                           "value": wire.encode(self.keep_object(value)), "warnings": []})
+            elif op == "drop":
+                for number in request["handles"]:
+                    self.handles.pop(number, None)
 
 
 def main():

@@ -28,7 +28,7 @@ class PrefixModel:
         """The same model with no calls recorded."""
         return PrefixModel(self.table)
 
-    def __repr__(self):  # what a student reads in "Smallest failing input"
+    def __repr__(self):  # what a student reads in the failing call
         return f"<a model whose logits for ids are row (len(ids) + sum(ids)) % {len(self.table)} of {self.table}>"
 
 

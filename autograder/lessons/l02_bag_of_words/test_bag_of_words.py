@@ -1,7 +1,7 @@
 """Hidden tests: bag_of_words."""
 
 import numpy as np
-from hypothesis import given
+from hypothesis import example, given
 
 from autograder.lessons.toolkit import check, expect_close, graded
 from .strategies import documents_and_vocabulary, words_of
@@ -38,6 +38,7 @@ def expect_counts(got, corpus, vocabulary, ref):
 
 @graded
 @given(case=documents_and_vocabulary())
+@example(case=(["The cat saw the cat.", "a dog, a DOG"], {"a": 0, "cat": 1, "saw": 2, "the": 3}))  # repeats, unknown "dog"
 def test_counts_words_and_ignores_unknown_ones(student, ref, case):
     """Entry [i, vocabulary[w]] counts word w in document i (ints); words not in the vocabulary are ignored."""
     corpus, vocabulary = case

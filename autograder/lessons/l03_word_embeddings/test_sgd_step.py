@@ -65,7 +65,8 @@ def test_one_step_against_the_gradients(student, ref, example):
 @given(example=sgd_examples())
 def test_inputs_are_not_modified(student, ref, example):
     """sgd_step returns updated copies and leaves W_center, W_outside and negative_ids as they were."""
-    _, arguments_after = student.call_and_inputs("sgd_step", *example)
+    result, arguments_after = student.call_and_inputs("sgd_step", *example)
+    expect_updates(returns(result, "sgd_step", OUTPUTS), example, ref)
     updated = ref.sgd_step(*example)
     for index, name in enumerate(("W_center", "W_outside")):
         expect_close(arguments_after[index], example[index], rtol=0, atol=0,

@@ -86,8 +86,10 @@ def test_masked_keys_get_weight_zero(student, ref, inputs):
 @graded
 @given(inputs=attention_inputs(mask="empty_row"))
 def test_query_with_no_key_raises_value_error(student, ref, inputs):
-    """A mask that leaves some query with no key at all raises ValueError with a message saying so (instead of returning NaN)."""
+    """A mask that leaves some query with no key at all raises ValueError with a message saying so (instead of returning NaN); without the mask the same inputs give the usual result."""
     Q, K, V, mask = inputs
+    expect_attention(student.scaled_dot_product_attention(Q, K, V), ref.scaled_dot_product_attention(Q, K, V),
+                     known_mistakes(Q, K, V))
     expect_value_error(lambda: student.scaled_dot_product_attention(Q, K, V, mask), "scaled_dot_product_attention",
                        "When a query has no key left to attend to", needs_message=True,
                        hint_for_result=lambda got: "a row of the mask with no True leaves softmax over no keys: "

@@ -40,7 +40,9 @@ def test_warms_up_then_decays(student, ref, step, d_model, warmup_steps):
 @graded
 @given(step=st.integers(-3, 0), d_model=st.integers(1, 1024))
 def test_step_below_one_raises_value_error(student, ref, step, d_model):
-    """Steps count from 1: transformer_lr(step, d_model) with step < 1 raises ValueError."""
+    """Steps count from 1: transformer_lr(step, d_model) with step < 1 raises ValueError, and step 1 gives d_model^-0.5 * 4000^-1.5."""
+    expect_close(student.transformer_lr(1, d_model), ref.transformer_lr(1, d_model), rtol=1e-9, atol=0.0,
+                 mistakes=known_mistakes(1, d_model, 4000))
     expect_value_error(lambda: student.transformer_lr(step, d_model), "transformer_lr", f"For step {step}",
                        hint_for_result=lambda got: "check `step < 1` first and raise ValueError: step^-0.5 is "
                                                    "undefined at 0")
