@@ -1,20 +1,32 @@
 # %% [markdown]
 # # Lesson 04 — Encoding and decoding context with attention (the RNN era)
 #
-# Before the Transformer (2017), the best machine-translation systems were **encoder–decoder
-# recurrent networks** (Sutskever, Vinyals & Le 2014; Cho et al. 2014). An *encoder* reads the source
-# sentence one token at a time and keeps a running summary, its **hidden state**. A *decoder* then
-# writes the translation one token at a time, from its own hidden state.
+# Word2vec's embeddings are **static embeddings**: "bank" gets the same vector next to "money" and
+# next to "river". Yet **context** is essential for language: to translate "bank", or to tell
+# whether "saw" is a noun or a verb, a model must look at the words around it.
 #
-# **Attention** (Bahdanau, Cho & Bengio 2014; Luong, Pham & Manning 2015) let the decoder look back at
-# *every* encoder state, instead of only the final summary. The Transformer later kept attention and
-# dropped the recurrence — which is why it is worth seeing where attention came from.
+# Before the Transformer (2017), the best machine-translation systems modelled whole sequences with
+# **recurrent neural networks (RNNs)**, in two parts (Sutskever, Vinyals & Le 2014; Cho et al.
+# 2014). An **encoder** RNN reads the input sentence ("I love llamas"), one token at a time: its
+# inputs are static word2vec-style embeddings, but after each token it updates a running summary,
+# its **hidden state**, so it takes the whole sentence so far into account. A **decoder** RNN then
+# generates the translation ("Ik hou van lama's") one token at a time. Each of its steps is
+# **autoregressive**: the token it just produced is fed back as its next input, so it consumes
+# everything generated so far (your `generate` of lesson 01 is that loop).
+#
+# Without attention, the encoder hands the decoder a single vector, the **context embedding** (its
+# last hidden state), which must carry the whole sentence: a bottleneck for long sentences.
+# **Attention** (Bahdanau, Cho & Bengio 2014; Luong, Pham & Manning 2015) lets the decoder look back
+# at the hidden state of *every* input word instead, and focus, at each step, on the words that are
+# **relevant** to the word it is producing: words that matter to each other "attend" to each other.
+# The figure below is the course's picture of the two designs. The Transformer later kept attention
+# and dropped the recurrence, which is why it is worth seeing where attention came from.
 #
 # In this notebook you will write:
 #
 # 1. `rnn_step` and `rnn_encode`: an encoder RNN that turns a sentence into one hidden state per token;
 # 2. `dot_attention` and `additive_attention`: attention as a soft lookup, with two ways to score;
-# 3. `attention_decoder_step`: one step of a decoder that attends to the encoder states.
+# 3. `attention_decoder_step`: one step of a decoder that attends to the encoder's hidden states.
 #
 # **Convention.** Vectors are rows and a weight matrix has shape (inputs, outputs): a vector `x` of
 # size `d_in` becomes `x @ W` with `W` of shape `(d_in, d_out)`. A batch of vectors is then simply a
@@ -23,6 +35,69 @@
 
 # %%
 import numpy as np
+
+# %% figure
+import matplotlib.pyplot as plt
+from matplotlib.patches import FancyBboxPatch
+
+
+def box(axes, x, y, text, color, width=1.1, height=0.8):
+    """A rounded box centred on (x, y), with its label."""
+    axes.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.05",
+                                  facecolor=color, edgecolor="black"))
+    axes.text(x, y, text, ha="center", va="center", fontsize=9)
+
+
+def arrow(axes, start, end, color="black", style="-|>", **kwargs):
+    axes.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": style, "color": color, "lw": 1.3, **kwargs})
+
+
+source_words, target_words = ["I", "love", "llamas"], ["Ik", "hou", "van", "lama's"]
+encoder_x, decoder_x = [1.0, 2.6, 4.2], [7.6, 9.2, 10.8, 12.4]
+figure, (plain, attending) = plt.subplots(2, 1, figsize=(11, 8))
+for axes in (plain, attending):
+    axes.set(xlim=(0, 13.2), ylim=(0.3, 6.2))
+    axes.set_axis_off()
+    for i, (x, word) in enumerate(zip(encoder_x, source_words)):
+        box(axes, x, 3.2, "encoder\nRNN", "#c6dbef")
+        axes.text(x, 1.0, word, ha="center", fontsize=11)
+        arrow(axes, (x, 1.35), (x, 2.75))
+        if i:
+            arrow(axes, (encoder_x[i - 1] + 0.58, 3.2), (x - 0.58, 3.2))
+            axes.text((encoder_x[i - 1] + x) / 2, 3.3, f"$h_{i}$", ha="center", va="bottom", fontsize=9)
+    for i, x in enumerate(decoder_x):
+        box(axes, x, 3.2, "decoder\nRNN", "#fdd0a2")
+        if i:
+            arrow(axes, (decoder_x[i - 1] + 0.58, 3.2), (x - 0.58, 3.2))
+
+plain.set_title("Without attention: the whole sentence squeezed into one context embedding")
+box(plain, 5.9, 3.2, "context\nembedding", "#fcbba1", width=1.3)
+arrow(plain, (4.78, 3.2), (5.22, 3.2))
+plain.text(4.98, 3.3, "$h_3$", ha="center", va="bottom", fontsize=9)
+arrow(plain, (6.58, 3.2), (7.02, 3.2))
+for i, (x, word) in enumerate(zip(decoder_x, target_words)):
+    arrow(plain, (x, 3.65), (x, 4.75))
+    plain.text(x, 5.0, word, ha="center", fontsize=11, color="tab:red")
+    plain.text(x, 1.0, ["<start>", *target_words][i], ha="center", fontsize=11,
+               color="dimgray" if i == 0 else "tab:red")
+    arrow(plain, (x, 1.35), (x, 2.75))
+    if i + 1 < len(decoder_x):  # autoregressive: each output is the next step's input
+        arrow(plain, (x + 0.25, 4.9), (decoder_x[i + 1] - 0.25, 1.3), color="tab:red", linestyle="--")
+plain.text(10.0, 5.9, "autoregressive: each word produced is fed back as the next input", ha="center",
+           fontsize=9, color="tab:red")
+
+attending.set_title("With attention: every hidden state stays available, and each decoder step attends to all of them")
+box(attending, 6.7, 5.4, "attention", "#c7e9c0", width=12.2, height=0.7)
+for i, x in enumerate(encoder_x):
+    arrow(attending, (x, 3.65), (x, 5.0))
+    attending.text(x + 0.1, 4.2, f"$h_{i + 1}$", fontsize=9)
+for x, word in zip(decoder_x, target_words):
+    arrow(attending, (x, 5.0), (x, 3.65), color="tab:green")
+    arrow(attending, (x, 2.75), (x, 1.45))
+    attending.text(x, 1.0, word, ha="center", fontsize=11, color="tab:red")
+arrow(attending, (4.78, 3.2), (7.02, 3.2))
+attending.text(5.9, 3.3, "$h_3$ starts the decoder", ha="center", va="bottom", fontsize=9)
+plt.show()
 
 # %% [markdown]
 # ## 1. The recurrent step
@@ -47,12 +122,18 @@ import numpy as np
 W_xh = np.array([[0.5, -0.5],
                  [1.0, 1.0]])
 h_t = rnn_step(np.array([1.0, 0.0]), np.zeros(2), W_xh, np.eye(2), np.zeros(2))
-assert h_t.shape == (2,)
-assert np.allclose(h_t, np.tanh([0.5, -0.5]))           # x_t @ W_xh picks the first row of W_xh
+assert np.shape(h_t) == (2,), f"one input vector gives one state of shape (d_h,) = (2,), got shape {np.shape(h_t)}"
+# x_t @ W_xh picks the first row of W_xh
+assert np.allclose(h_t, np.tanh([0.5, -0.5])), f"tanh(x_t @ W_xh) = tanh([0.5, -0.5]) = [0.462, -0.462], got {h_t}"
+W_hh = np.array([[0.0, 2.0],
+                 [0.0, 0.0]])
+h_t = rnn_step(np.array([0.0, 0.0]), np.array([1.0, 0.0]), W_xh, W_hh, np.array([0.1, 0.0]))
+assert np.allclose(h_t, np.tanh([0.1, 2.0])), (
+    f"h_prev @ W_hh + b_h = [0, 2] + [0.1, 0]: expected tanh([0.1, 2]) = [0.0997, 0.964], got {h_t}")
 # a batch of 3 inputs and states gives 3 new states, one per row
 batch = rnn_step(np.ones((3, 2)), np.zeros((3, 2)), W_xh, np.eye(2), np.zeros(2))
-assert batch.shape == (3, 2)
-assert np.allclose(batch, np.tanh([1.5, 0.5]))
+assert np.shape(batch) == (3, 2), f"a batch of 3 inputs gives 3 states, shape (3, 2), got shape {np.shape(batch)}"
+assert np.allclose(batch, np.tanh([1.5, 0.5])), f"every row is tanh([1, 1] @ W_xh) = tanh([1.5, 0.5]), got\n{batch}"
 print("rnn_step: sanity checks passed")
 
 # %% [markdown]
@@ -64,7 +145,8 @@ print("rnn_step: sanity checks passed")
 #
 # - row `t` of `H_all` is the state right after reading `x_t`: a summary of the sentence *so far*,
 #   colored most by the words just read. `h0` is not a row.
-# - `h_T` (= `H_all[-1]`) is meant to summarise the whole sentence.
+# - `h_T` (= `H_all[-1]`) is meant to summarise the whole sentence: without attention, it is the
+#   **context embedding** handed to the decoder.
 #
 # This is exactly what `torch.nn.RNN(nonlinearity="tanh")` computes for one sequence (with
 # `W_xh = weight_ih_l0.T`, `W_hh = weight_hh_l0.T` and `b_h = bias_ih_l0 + bias_hh_l0`).
@@ -76,20 +158,26 @@ print("rnn_step: sanity checks passed")
 
 # %% tests rnn_encode
 one = np.array([[1.0]])
-H_all, h_T = rnn_encode(np.full((3, 1), 0.5), one, one, np.zeros(1))
-assert H_all.shape == (3, 1) and h_T.shape == (1,)
-assert np.allclose(H_all[:, 0], [0.46211716, 0.74521974, 0.84693774])
-assert np.allclose(h_T, H_all[-1])
+result = rnn_encode(np.full((3, 1), 0.5), one, one, np.zeros(1))
+assert isinstance(result, tuple) and len(result) == 2, "return a tuple (H_all, h_T)"
+H_all, h_T = result
+assert np.shape(H_all) == (3, 1) and np.shape(h_T) == (1,), (
+    f"3 tokens, d_h = 1: H_all has shape (3, 1) and h_T (1,), got {np.shape(H_all)} and {np.shape(h_T)}")
+assert np.allclose(H_all[:, 0], [0.46211716, 0.74521974, 0.84693774]), (
+    f"the worked example: states 0.462, 0.745, 0.847 (h0 is not a row), got {H_all[:, 0]}")
+assert np.allclose(h_T, H_all[-1]), f"h_T is the last state, H_all[-1] = {H_all[-1]}, got {h_T}"
 # starting from h0 = 1 instead of 0 changes the first step: tanh(0.5 + 1)
 H_from_one, _ = rnn_encode(np.full((3, 1), 0.5), one, one, np.zeros(1), h0=np.ones(1))
-assert np.isclose(H_from_one[0, 0], np.tanh(1.5))
+assert np.isclose(H_from_one[0, 0], np.tanh(1.5)), (
+    f"with h0 = 1 the first state is tanh(0.5 + 1) = 0.905, got {H_from_one[0, 0]}")
 print("rnn_encode: sanity checks passed")
 
 # %% [markdown]
 # ## 3. The bottleneck: one vector for a whole sentence
 #
-# The first neural translators handed the decoder **only `h_T`**: a fixed number `d_h` of values,
-# whatever the length of the sentence. Everything the decoder needs — every word, its order, its
+# The first neural translators handed the decoder **only `h_T`**, the context embedding: a fixed
+# number `d_h` of values, whatever the length of the sentence. Everything the decoder needs — every
+# word, its order, its
 # role — has to fit through that vector, and words read early have gone through many `tanh` and `W_hh`
 # steps since. Cho et al. (2014) measured it: translation quality fell sharply as sentences grew longer.
 #
@@ -121,19 +209,20 @@ for T in lengths:
 fig, ax = plt.subplots(figsize=(6, 3.5))
 ax.semilogy(lengths, change, "o-")
 ax.set_xlabel("sentence length T")
-ax.set_ylabel("change of h_T when the first word changes")
-ax.set_title("The final state forgets the start of the sentence")
+ax.set_ylabel("change of the context embedding h_T")
+ax.set_title("Changing the first word: the final state forgets the start of the sentence")
 plt.show()
 
 # %% [markdown]
 # ## 4. Attention: a soft lookup over the encoder states
 #
-# The fix: keep **all** the encoder states `H_all` and let the decoder choose, at every step, which
-# ones to read. Think of a Python dict lookup `table[query]`: the query matches one key exactly and
-# you get its value. Attention is a *soft* version of it:
+# The fix: keep **all** the encoder's hidden states `H_all` and let the decoder choose, at every
+# step, which ones to read. Think of a Python dict lookup `table[query]`: the query matches one key
+# exactly and you get its value. Attention is a *soft* version of it:
 #
-# 1. **score** the query against every key: how well does position `j` match what I am looking for?
-# 2. turn the scores into **weights** with a softmax (lesson 01): positive, summing to 1;
+# 1. **score** the query against every key: how **relevant** is position `j` to what I am looking for?
+# 2. turn the scores into **attention weights** with a softmax (lesson 01): positive, summing to 1,
+#    largest where the query attends most;
 # 3. return the **context**, the weighted average of the values: $c = \sum_j w_j\, v_j$.
 #
 # Everything is differentiable, so training can teach the network *what* to look for. In RNN
@@ -142,7 +231,8 @@ plt.show()
 # **Dot-product scores** (Luong): $\text{score}_j = q \cdot k_j$ — high when query and key point the
 # same way. For several queries at once (one per row of `query`), `query @ keys.T` gives all the
 # scores in one `(n_q, T)` matrix, and the softmax runs along its **last** axis (over positions, once
-# per query). No $1/\sqrt{d}$ scaling here: that is the Transformer's addition (lesson 05).
+# per query). No $1/\sqrt{d}$ scaling here: dividing the scores by $\sqrt{d}$ is the Transformer's
+# addition (lesson 05).
 #
 # **Masks.** Sentences in a batch have different lengths, so shorter ones are padded, and padding must
 # get no attention at all. A `mask` of booleans says which positions to keep (`True`). Set the scores
@@ -164,16 +254,25 @@ plt.show()
 query = np.array([1.0, 0.0])
 keys = np.array([[1.0, 0.0], [0.0, 1.0], [2.0, 0.0]])
 values = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
-context, weights = dot_attention(query, keys, values)
-assert context.shape == (2,) and weights.shape == (3,)
-assert np.allclose(weights, [0.24472847, 0.09003057, 0.66524096])
-assert np.allclose(context, weights @ values)
+result = dot_attention(query, keys, values)
+assert isinstance(result, tuple) and len(result) == 2, "return a tuple (context, weights)"
+context, weights = result
+assert np.shape(context) == (2,) and np.shape(weights) == (3,), (
+    f"one query, 3 positions, values of size 2: context (2,) and weights (3,), "
+    f"got {np.shape(context)} and {np.shape(weights)}")
+assert np.allclose(weights, [0.24472847, 0.09003057, 0.66524096]), (
+    f"scores 1, 0, 2 give the weights [0.245, 0.090, 0.665] (no scaling), got {weights}")
+assert np.allclose(context, weights @ values), (
+    f"the context is the weighted average of the values, {weights @ values}, got {context}")
 context, weights = dot_attention(query, keys, values, mask=np.array([True, True, False]))
-assert weights[2] == 0.0                                # exactly zero, not just small
-assert np.allclose(weights, [0.73105858, 0.26894142, 0.0])
+assert weights[2] == 0.0, f"a masked position gets weight exactly 0 (set its score to -inf), got {weights[2]}"
+assert np.allclose(weights, [0.73105858, 0.26894142, 0.0]), (
+    f"the kept weights still sum to 1: [0.731, 0.269, 0], got {weights}")
 # two queries at once: one row of weights per query
 _, both = dot_attention(np.array([[1.0, 0.0], [0.0, 1.0]]), keys, values)
-assert both.shape == (2, 3) and np.allclose(both.sum(axis=1), 1.0)
+assert np.shape(both) == (2, 3), f"2 queries, 3 positions: weights of shape (2, 3), got {np.shape(both)}"
+assert np.allclose(both.sum(axis=1), 1.0), (
+    f"each query's weights sum to 1 (softmax over the last axis), got row sums {both.sum(axis=1)}")
 try:
     dot_attention(query, keys, values, mask=np.array([False, False, False]))
     raise AssertionError("a fully masked query should raise ValueError")
@@ -207,20 +306,25 @@ print("dot_attention: sanity checks passed")
 # %% tests additive_attention
 v = np.array([1.0, -1.0])
 context, weights = additive_attention(query, keys, values, np.eye(2), np.eye(2), v)
-assert context.shape == (2,) and weights.shape == (3,)
-assert np.allclose(weights, [0.41444466, 0.15805007, 0.42750527])
-assert np.allclose(context, weights @ values)
+assert np.shape(context) == (2,) and np.shape(weights) == (3,), (
+    f"context (2,) and weights (3,), as for dot_attention, got {np.shape(context)} and {np.shape(weights)}")
+assert np.allclose(weights, [0.41444466, 0.15805007, 0.42750527]), (
+    f"scores 0.964, 0, 0.995 (the worked example) give the weights [0.414, 0.158, 0.428], got {weights}")
+assert np.allclose(context, weights @ values), (
+    f"the context is the weighted average of the values, {weights @ values}, got {context}")
 # the query may have another size than the keys: W_q maps it into the same d_a space
 _, weights = additive_attention(np.ones(3), keys, values, np.ones((3, 2)), np.eye(2), v,
                                 mask=np.array([True, False, True]))
-assert weights[1] == 0.0 and np.isclose(weights.sum(), 1.0)
+assert weights[1] == 0.0 and np.isclose(weights.sum(), 1.0), (
+    f"masked position 1 gets weight 0 and the others sum to 1, got {weights}")
 print("additive_attention: sanity checks passed")
 
 # %% [markdown]
 # ## 6. A decoder step with attention
 #
 # The decoder is an RNN too. At each step it receives the embedding of the token it produced last,
-# `y_prev_emb`, and its previous state `s_prev`, and it has the encoder states `H` (T, d_h) to look at.
+# `y_prev_emb` (this is what makes it autoregressive), and its previous state `s_prev`, and it has
+# the encoder's hidden states `H` (T, d_h) to attend to.
 # We fix the equations (Luong-style; the decoder state has the encoder's size `d_h`):
 #
 # ```
@@ -247,12 +351,18 @@ print("additive_attention: sanity checks passed")
 params = {"W_ys": np.array([[1.0, 0.0]]), "W_ss": np.zeros((2, 2)), "b_s": np.zeros(2),
           "W_out": np.vstack([np.eye(3), np.zeros((1, 3))]), "b_out": np.array([0.0, 0.0, 1.0])}
 H = np.eye(2)                                            # two encoder states
-logits, s_new, weights = attention_decoder_step(np.array([1.0]), np.zeros(2), H, params)
-assert logits.shape == (3,) and s_new.shape == (2,) and weights.shape == (2,)
-assert np.allclose(s_new, [np.tanh(1.0), 0.0])            # tanh(1 * W_ys)
-assert np.allclose(weights, [0.68169974, 0.31830026])      # softmax(H @ s_new) = softmax([0.762, 0])
+result = attention_decoder_step(np.array([1.0]), np.zeros(2), H, params)
+assert isinstance(result, tuple) and len(result) == 3, "return a tuple (logits, s_new, attention_weights)"
+logits, s_new, weights = result
+assert np.shape(logits) == (3,) and np.shape(s_new) == (2,) and np.shape(weights) == (2,), (
+    f"logits (V,) = (3,), s_new (d_h,) = (2,), weights (T,) = (2,), "
+    f"got {np.shape(logits)}, {np.shape(s_new)}, {np.shape(weights)}")
+assert np.allclose(s_new, [np.tanh(1.0), 0.0]), f"s_new = tanh(y_prev_emb @ W_ys) = [0.762, 0], got {s_new}"
+assert np.allclose(weights, [0.68169974, 0.31830026]), (
+    f"the NEW state attends: softmax(H @ s_new) = softmax([0.762, 0]) = [0.682, 0.318], got {weights}")
 # W_out passes s_new[0], s_new[1], context[0] through: [s_new; context], state first
-assert np.allclose(logits, [np.tanh(1.0), 0.0, 0.68169974 + 1.0])
+assert np.allclose(logits, [np.tanh(1.0), 0.0, 0.68169974 + 1.0]), (
+    f"logits = concat(s_new, context) @ W_out + b_out = [0.762, 0, 1.682] (state first), got {logits}")
 print("attention_decoder_step: sanity checks passed")
 
 # %% [markdown]
@@ -271,7 +381,8 @@ print("attention_decoder_step: sanity checks passed")
 #   (`W_ys = 0`: reversing needs no memory of the words already produced.)
 #
 # The decoder never stores the sentence in its own state: it looks it up. That is what attention
-# removed from the bottleneck.
+# removed from the bottleneck. The figure is the course's attention map between input words and
+# output words: the darker a cell, the more that output word attends to that input word.
 
 # %% figure
 words = ["the", "cat", "sat", "on", "mat"]
@@ -339,7 +450,8 @@ print("decoded:", " ".join(output))
 # ## What's next
 #
 # Attention fixed the bottleneck, but the encoder is still a loop: `h_t` needs `h_{t-1}`, so the
-# positions are computed one after another, and a word's information still travels through many
-# steps to reach its neighbours' states. The Transformer (lesson 05) drops the recurrence entirely:
-# every position attends to every other position (**self-attention**), all at once, with the scaled
-# dot-product scores you have just written, plus positions encoded explicitly.
+# positions are computed one after another and training cannot be spread in parallel over the
+# sentence, and a word's information still travels through many steps to reach its neighbours'
+# states. The Transformer (lesson 05) drops the recurrence entirely: every position attends to every
+# other position (**self-attention**), all at once, with the dot-product scores you have just written,
+# divided by $\sqrt{d}$, plus positions encoded explicitly.
