@@ -19,7 +19,8 @@ def test_check_json_prints_one_object_of_the_documented_shape():
     run = llmcourse("check", str(LESSON.notebook), "--json")
     assert run.returncode == 0, run.stderr
     report = json.loads(run.stdout)
-    assert set(report) == {"assignment", "score", "max_score", "sandboxed", "exercises"}
+    assert set(report) == {"assignment", "score", "max_score", "sandboxed", "isolation", "grading", "exercises"}
+    assert report["isolation"]["sandbox"] == "bubblewrap" and set(report["grading"]) == {"fingerprint", "versions"}
     assert report["assignment"] == LESSON.id and report["sandboxed"] is True
     assert report["score"] == report["max_score"] == LESSON.max_score
     assert [e["name"] for e in report["exercises"]] == [e.name for e in LESSON.exercises]

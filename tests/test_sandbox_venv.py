@@ -16,8 +16,8 @@ GRADE_IN_VENV = """
 import json
 from autograder.engine.call import StudentCode
 from autograder.engine.course import Budget
-code = StudentCode([(0, "import venv_only_module\\ndef answer():\\n    return venv_only_module.VALUE")],
-                   ["answer"], Budget(), sandboxed=True)
+code = StudentCode([(0, "'import'", "import venv_only_module\\ndef answer():\\n    return venv_only_module.VALUE")],
+                   ["answer"], Budget(), sandboxed=True, uses=("venv_only_module.py",))
 code.start()
 try:
     print(json.dumps({"status": code.status("answer"), "answer": code.call("answer", (), {})}))

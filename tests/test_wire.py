@@ -94,4 +94,5 @@ def test_callables_become_references_the_decoder_resolves():
     found = []
     encoded = wire.encode([len, 3], found)
     assert found == [len]
-    assert wire.decode(encoded, make_callable=lambda index: ("callable", index)) == [("callable", 0), 3]
+    resolvers = wire.Resolvers(callable=lambda index, torch: ("callable", index))
+    assert wire.decode(encoded, resolvers) == [("callable", 0), 3]

@@ -3,6 +3,7 @@ engine code that runs and compares them, and the versions of the libraries that 
 examples. Every report records it; a submission graded under another fingerprint is graded again.
 """
 
+import ast
 import functools
 import hashlib
 import importlib.metadata
@@ -27,12 +28,23 @@ def versions():
     return found
 
 
+def reference_files(path):
+    """A lesson's reference module and the other lessons' reference modules it imports."""
+    found = [path]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("solutions."):
+            other = path.parent / (node.module.split(".", 1)[1] + ".py")
+            if other not in found:
+                found += [f for f in reference_files(other) if f not in found]
+    return found
+
+
 def grading_fingerprint(lesson):
     """A short hash of the lesson's suite, its reference solutions, the toolkit, the engine files
     and the library versions."""
     digest = hashlib.sha256()
     toolkit = lesson.suite_dir.parent / "toolkit.py"
-    files = sorted(lesson.suite_dir.glob("*.py")) + [toolkit, lesson.solutions_file]
+    files = sorted(lesson.suite_dir.glob("*.py")) + [toolkit, *reference_files(lesson.solutions_file)]
     files += [ENGINE_DIR / name for name in ENGINE_FILES]
     for path in files:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")

@@ -48,6 +48,7 @@ ALWAYS_USED = ("numpy",)  # the worker's own wire format needs it
 # What torch reads to choose its CPU kernels; harmless facts about the machine, not about the grader.
 CPU_FACTS = ("/proc/cpuinfo", "/sys/devices/system/cpu")
 PR_SET_PDEATHSIG = 1
+OPTIONAL_SETTINGS = {"memory.swap.max"}  # absent where the kernel has no swap accounting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -316,7 +317,7 @@ class WorkerCgroups:
         try:
             path.mkdir()
             for key, value in settings.items():
-                if (path / key).exists():
+                if key not in OPTIONAL_SETTINGS or (path / key).exists():
                     (path / key).write_text(str(value))
         except OSError:
             _remove_quietly(path)

@@ -202,6 +202,11 @@ def decode(data, resolvers=NO_REFERENCES, _depth=0):
     raise WireError(f"unknown value tag {tag!r}")
 
 
+# Bound when the worker starts, before student code runs: a notebook that patches builtins.isinstance
+# must not change how its values are described.
+_isinstance = isinstance
+
+
 def plain(value, keep_object=None, _depth=0):
     """What a student's function returned, as the plain values `encode` takes: subclasses of the
     built-in types become those types (np.str_ -> str, OrderedDict -> dict, a namedtuple -> tuple),
@@ -212,26 +217,26 @@ def plain(value, keep_object=None, _depth=0):
     kind = type(value)
     if value is None or kind in (bool, int, float, str, bytes, np.ndarray) or kind in _SCALAR_TYPES:
         return value
-    if isinstance(value, bool):
+    if _isinstance(value, bool):
         return bool(value)
-    if isinstance(value, str):
+    if _isinstance(value, str):
         return str.__str__(value)
-    if isinstance(value, int):
+    if _isinstance(value, int):
         return int.__index__(value)
-    if isinstance(value, float):
+    if _isinstance(value, float):
         return float.__float__(value)
-    if isinstance(value, (list, tuple, dict)):
-        if isinstance(value, dict):
+    if _isinstance(value, (list, tuple, dict)):
+        if _isinstance(value, dict):
             return {plain(k, keep_object, _depth + 1): plain(v, keep_object, _depth + 1)
                     for k, v in dict.items(value)}
-        items = [plain(item, keep_object, _depth + 1) for item in (list.__iter__(value) if isinstance(value, list)
+        items = [plain(item, keep_object, _depth + 1) for item in (list.__iter__(value) if _isinstance(value, list)
                                                                    else tuple.__iter__(value))]
-        return items if isinstance(value, list) else tuple(items)
+        return items if _isinstance(value, list) else tuple(items)
     if kind.__module__ == "torch" and kind.__name__ in ("Tensor", "Parameter"):
         return value.detach().cpu().numpy().copy()
     if kind.__module__ == "torch" and kind.__name__ == "Size":
         return tuple(int(n) for n in value)
-    if isinstance(value, np.ndarray):  # a subclass (np.matrix, a masked array): its plain data
+    if _isinstance(value, np.ndarray):  # a subclass (np.matrix, a masked array): its plain data
         return np.asarray(value).view(np.ndarray).copy()
     return keep_object(value) if keep_object is not None else value
 
