@@ -38,9 +38,10 @@ def code_cell(source):
     return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
 
 
-def grade_notebook(lesson, notebook, tmp_path, only=None):
+def grade_notebook(lesson, notebook, tmp_path, only=None, workers=None):
+    Path(tmp_path).mkdir(parents=True, exist_ok=True)
     path = write(notebook, Path(tmp_path) / f"{lesson.id}.ipynb")
-    return grade(path, COURSE, lesson.id, only=only)
+    return grade(path, COURSE, lesson.id, only=only, workers=workers)
 
 
 def grade_with(lesson, replacements, tmp_path, only=None, base=None):

@@ -119,13 +119,14 @@ class CallRecord:
 class StudentCode:
     """The student's notebook code, loaded in a (sandboxed) worker process."""
 
-    def __init__(self, cells, names, budget, sandboxed, hidden_paths=(), uses=()):
+    def __init__(self, cells, names, budget, sandboxed, hidden_paths=(), uses=(), workers=None):
         self.cells = cells  # [(index, label, source)]
         self.names = list(names)
         self.budget = budget
         self.sandboxed = sandboxed
         self.hidden_paths = hidden_paths
         self.uses = tuple(uses)
+        self.workers = workers  # a pool.WarmWorkers to take started workers from, or None
         self.worker = None
         self.isolation = None
         self.restarts_left = budget.max_restarts
@@ -151,7 +152,10 @@ class StudentCode:
         now = time.monotonic()
         if self._budget_deadline is None:
             self._budget_deadline = now + self.budget.submission_seconds
-        self.worker = WorkerProcess(self.budget.limits(), self.sandboxed, self.hidden_paths, self.uses)
+        if self.workers is not None:
+            self.worker = self.workers.take(self.budget.limits(), self.sandboxed, self.hidden_paths, self.uses)
+        else:
+            self.worker = WorkerProcess(self.budget.limits(), self.sandboxed, self.hidden_paths, self.uses)
         self.isolation = self.worker.isolation()
         self._buffer = bytearray()
         self._load_deadline = min(now + self.budget.load_timeout, self._budget_deadline)

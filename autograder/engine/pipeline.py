@@ -15,7 +15,6 @@ from .extract import likeness, student_cells
 from .notebook import NotebookError, read_notebook
 from .report import ExerciseResult, Report
 from .fingerprint import grading_fingerprint, versions
-from .score import SuiteError, run_suite
 
 class SandboxRequired(RuntimeError):
     pass
@@ -28,6 +27,7 @@ class Grading:
     assignment: str = None
     only: tuple = None
     require_sandbox: bool = False
+    workers: object = None  # a pool.WarmWorkers, in a long-running grader
     lesson: object = None
     submission: dict = None
     source: dict = None
@@ -88,12 +88,14 @@ class StartSandbox:
         hidden = [grading.course.root, AUTOGRADER_DIR, SOLUTIONS_DIR, Path(grading.path).resolve().parent]
         names = [exercise.name for exercise in grading.lesson.exercises]
         grading.code = StudentCode(grading.cells, names, grading.lesson.budget, sandboxed, hidden,
-                                   grading.lesson.uses)
+                                   grading.lesson.uses, grading.workers)
         grading.code.start()
 
 
 class RunSuite:
     def run(self, grading):
+        # Imported here, not at the top: pytest and Hypothesis load while the worker starts.
+        from .score import run_suite
         grading.results, grading.depends = run_suite(grading.lesson, grading.code, grading.only)
 
 
@@ -107,6 +109,7 @@ class Score:
                 continue
             tests = [t for t in grading.results if t.exercise == exercise.name]
             if sum(t.max_score for t in tests) != exercise.points:  # load_course checks this: a course bug
+                from .score import SuiteError
                 raise SuiteError(f"the hidden suite of {exercise.name} carries other points than course.yml")
             if code.cell_errors and code.status(exercise.name) == "missing":
                 tests = [dataclasses.replace(t, message=t.message + "\n" + _cell_errors(code)) for t in tests]
@@ -139,11 +142,12 @@ STAGES = (ReadNotebook(), IdentifyAssignment(), ExtractCode(), StartSandbox(), R
 _warned_unsandboxed = False
 
 
-def grade(path, course, assignment=None, only=None, require_sandbox=False):
+def grade(path, course, assignment=None, only=None, require_sandbox=False, workers=None):
     """Grade the notebook at `path`; returns a Report. Raises NotebookError, CourseError or
-    SandboxRequired for input the grader cannot work with."""
+    SandboxRequired for input the grader cannot work with. `workers`, a pool.WarmWorkers, gives
+    started sandboxes to a grader that grades many notebooks."""
     global _warned_unsandboxed
-    grading = Grading(Path(path), course, assignment, tuple(only) if only else None, require_sandbox)
+    grading = Grading(Path(path), course, assignment, tuple(only) if only else None, require_sandbox, workers)
     try:
         for stage in STAGES:
             stage.run(grading)

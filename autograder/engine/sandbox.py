@@ -226,10 +226,23 @@ def _dirs_toward(path, made, bound=(), emptied=()):
     return args
 
 
+def _bound_roots():
+    """The interpreter's directories that the system binds do not bring along already."""
+    return [r for r in python_roots() if not _inside(r, ["/usr", "/bin", "/lib", "/lib64"])]
+
+
+def covered_secrets(hidden_paths):
+    """The hidden folders that lie inside what the sandbox binds, and so must be covered; the others
+    the worker could not see anyway."""
+    roots = _bound_roots()
+    return sorted(secret for secret in {os.path.realpath(p) for p in hidden_paths}
+                  if _inside(secret, roots + ["/usr", "/lib", "/bin"]) and os.path.isdir(secret))
+
+
 def bwrap_command(python, worker_dir, fds, hidden_paths, scratch_mb, uses=()):
     binds = [*_namespaces(), "--die-with-parent", *_system_binds(), *_scratch_mounts(scratch_mb)]
     made = {"/tmp", "/dev", "/dev/shm", "/usr", "/bin", "/lib", "/lib64", "/sbin", "/lib32"}
-    roots = [r for r in python_roots() if not _inside(r, ["/usr", "/bin", "/lib", "/lib64"])]
+    roots = _bound_roots()
     for root in roots:
         binds += [*_dirs_toward(root, made), "--ro-bind", root, root]
     # Every package folder starts empty; then the lesson's packages are bound back into it.
@@ -240,9 +253,8 @@ def bwrap_command(python, worker_dir, fds, hidden_paths, scratch_mb, uses=()):
     for path in used_paths(tuple(uses)):
         binds += [*_dirs_toward(path, made, roots, covered), "--ro-bind", path, path]
     binds += [arg for folder in covered for arg in ("--remount-ro", folder)]
-    for secret in sorted({os.path.realpath(p) for p in hidden_paths}):
-        if _inside(secret, roots + ["/usr", "/lib", "/bin"]) and os.path.isdir(secret):
-            binds += ["--tmpfs", secret, "--remount-ro", secret]
+    for secret in covered_secrets(hidden_paths):
+        binds += ["--tmpfs", secret, "--remount-ro", secret]
     binds += ["--perms", "0755", "--dir", INSIDE]
     for name in WORKER_FILES:
         binds += ["--ro-bind", str(worker_dir / name), f"{INSIDE}/{name}"]
@@ -258,9 +270,10 @@ def plain_command(python, worker_dir, fds):
     return [python, "-I", "-S", "-B", "-u", str(worker_dir / "worker.py"), *map(str, fds), *site_dirs()]
 
 
-def worker_env():
+def worker_env(uses=()):
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0",
-           "MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+           "MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1", "PYTHONDONTWRITEBYTECODE": "1",
+           "LLMCOURSE_PRELOAD": ",".join(name for name in uses if name.isidentifier())}
     env.update({name: "1" for name in THREAD_ENV})
     return env
 
@@ -451,7 +464,7 @@ class WorkerProcess:
             command = plain_command(python, self.worker_dir, fds)
         self.process = subprocess.Popen(
             command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            pass_fds=fds, env=worker_env(), cwd="/" if sandboxed else tempfile.gettempdir(),
+            pass_fds=fds, env=worker_env(uses), cwd="/" if sandboxed else tempfile.gettempdir(),
             start_new_session=True, preexec_fn=self._in_child)
         os.close(request_read)
         os.close(response_write)

@@ -261,10 +261,12 @@ def dumps(message):
     return json.dumps(message, separators=(",", ":"), allow_nan=True).encode("utf-8") + b"\n"
 
 
-def loads(line):
-    if len(line) > MAX_MESSAGE_BYTES:
+def loads(line, from_grader=False):
+    """One message; its size and number of containers are capped unless it comes `from_grader` (the
+    worker reading the grader's requests, which may carry a real tokenizer's 100,000 merges)."""
+    if not from_grader and len(line) > MAX_MESSAGE_BYTES:
         raise WireError("message too large")
-    if line.count(b"[") + line.count(b"{") > MAX_CONTAINERS:
+    if not from_grader and line.count(b"[") + line.count(b"{") > MAX_CONTAINERS:
         raise WireError(f"message holds more than {MAX_CONTAINERS} lists and dicts")
     try:
         message = json.loads(line)

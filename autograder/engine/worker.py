@@ -111,7 +111,7 @@ class Worker:
         line = self.requests.readline()
         if not line:
             sys.exit(0)
-        return wire.loads(line)
+        return wire.loads(line, from_grader=True)
 
     # -- references ------------------------------------------------------------------------------
     def resolvers(self):
@@ -243,9 +243,20 @@ class Worker:
                     self.handles.pop(number, None)
 
 
+def preload():
+    """Import, before any request comes, the packages the lesson's code uses (torch takes seconds):
+    a worker started ahead of need is then ready at once."""
+    for name in filter(None, os.environ.get("LLMCOURSE_PRELOAD", "").split(",")):
+        try:
+            __import__(name)
+        except Exception:  # noqa: BLE001 -- the notebook's own import will report it
+            pass
+
+
 def main():
     # Past the file-size limit, writes fail with an error instead of killing the worker.
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    preload()
     requests = os.fdopen(int(sys.argv[1]), "rb")
     responses = os.fdopen(int(sys.argv[2]), "wb", buffering=0)
     Worker(requests, responses).serve()
