@@ -167,6 +167,16 @@ class StudentCode:
         except (TimedOut, WorkerDied) as error:
             self._loaded(error)
 
+    def start_afresh(self):
+        """A new worker with nothing of the old one's history: restarts, the time budget, handles,
+        all as if grading began now."""
+        self.stop()
+        self.restarts_left = self.budget.max_restarts
+        self.last_stop = self.load_failure = None
+        self._budget_deadline = None
+        self.calls = 0
+        self.start()
+
     def loaded(self):
         """Wait for the notebook's code to have run (once per start)."""
         if self._loading:

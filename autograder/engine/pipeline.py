@@ -29,6 +29,7 @@ class Grading:
     require_sandbox: bool = False
     workers: object = None  # a pool.WarmWorkers, in a long-running grader
     lesson: object = None
+    fingerprint: str = None
     submission: dict = None
     source: dict = None
     cells: list = None
@@ -66,6 +67,7 @@ class IdentifyAssignment:
             raise CourseError(f"{grading.lesson.id} has no exercise named {', '.join(unknown)}; "
                               f"its exercises are {', '.join(names)}")
         grading.source = read_notebook(grading.lesson.notebook)
+        grading.fingerprint = grading_fingerprint(grading.lesson)
 
 
 class ExtractCode:
@@ -96,7 +98,8 @@ class RunSuite:
     def run(self, grading):
         # Imported here, not at the top: pytest and Hypothesis load while the worker starts.
         from .score import run_suite
-        grading.results, grading.depends = run_suite(grading.lesson, grading.code, grading.only)
+        grading.results, grading.depends = run_suite(grading.lesson, grading.code, grading.only,
+                                                     grading.fingerprint)
 
 
 class Score:
@@ -123,7 +126,7 @@ class Score:
             assignment=grading.lesson.id, sandboxed=code.sandboxed, exercises=exercises,
             load_problem=str(code.load_failure) if code.load_failure else None,
             cell_errors=code.cell_errors, isolation=code.isolation or {},
-            grading={"fingerprint": grading_fingerprint(grading.lesson), "versions": versions()})
+            grading={"fingerprint": grading.fingerprint, "versions": versions()})
 
 
 def _cell_errors(code):

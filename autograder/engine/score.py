@@ -25,6 +25,7 @@ from hypothesis.internal.constants_ast import Constants
 
 from .call import Student, StudentFailure
 from .compare import Mismatch
+from .replay import PLANS, Property, record, replay
 from .report import TestResult
 
 PROFILE = "llmcourse-grading"
@@ -126,8 +127,15 @@ def graded_info(item):
     return None if points is None else (Path(str(item.fspath)).stem.removeprefix("test_"), points)
 
 
+def stand_ins(lesson, reference):
+    """The reference's graded functions, which answer for the student's while another exercise is
+    graded (classes excepted: objects do not cross the boundary)."""
+    return {e.name: getattr(reference, e.name) for e in lesson.exercises
+            if inspect.isfunction(getattr(reference, e.name, None))}
+
+
 class GradingPlugin:
-    def __init__(self, lesson, code, only=None):
+    def __init__(self, lesson, code, only=None, record=False):
         self.lesson = lesson
         self.code = code
         self.only = set(only) if only else None
@@ -135,6 +143,9 @@ class GradingPlugin:
         self.problems = []
         self.reference = importlib.import_module(lesson.solutions)
         self.depends = {}  # exercise -> the other graded functions its code called
+        self.record = record  # note each property's examples, to replay them (replay.py)
+        self.plan = []  # the Properties that passed, with their examples
+        self.recording = None
 
     @pytest.fixture(scope="session")
     def student(self):
@@ -167,19 +178,20 @@ class GradingPlugin:
         exercise = graded_info(item)[0]
         # While `exercise` is graded, the notebook's other graded functions answer from the reference,
         # so that a mistake in one of them costs this exercise nothing.
-        self.code.substitutes = {name: function for name, function in self.stand_ins().items() if name != exercise}
+        self.code.substitutes = {name: function for name, function in stand_ins(self.lesson, self.reference).items()
+                                 if name != exercise}
         self.code.substituted = set()
         self.code.begin_example()
         hypothesis = getattr(item.obj, "hypothesis", None)
+        test = hypothesis.inner_test if hypothesis is not None else item.obj
+        self.recording = Property(item.name.removeprefix("test_"), exercise, graded_info(item)[1],
+                                  getattr(test, "__wrapped__", test)) if self.record else None
         if hypothesis is not None:
             hypothesis.inner_test = self.each_example(hypothesis.inner_test)
+        elif self.recording is not None:
+            self.recording.examples.append(({}, None))
         # Not worth running hypothesis against a stub or a missing function: say so at once.
         self.code.require(exercise)
-
-    def stand_ins(self):
-        """The reference's graded functions (classes excepted: objects do not cross the boundary)."""
-        return {e.name: getattr(self.reference, e.name) for e in self.lesson.exercises
-                if inspect.isfunction(getattr(self.reference, e.name, None))}
 
     def each_example(self, test):
         """The property, forgetting the calls of the previous example before each one (so feedback
@@ -191,7 +203,16 @@ class GradingPlugin:
         @functools.wraps(test)
         def example(*args, **kwargs):
             self.code.begin_example()
-            return test(*args, **kwargs)
+            if self.recording is None:
+                return test(*args, **kwargs)
+            kwargs = record(self.recording, kwargs)
+            try:
+                return test(*args, **kwargs)
+            except BaseException:
+                # Hypothesis stopped this example (it ran out of choices, or an assumption failed),
+                # or the property failed (then nothing is kept): not an example to replay.
+                self.recording.examples.pop()
+                raise
         example.llmcourse_each_example = True
         return example
 
@@ -206,6 +227,8 @@ class GradingPlugin:
                                                  self.code.log if report.when == "call" else [], self.reference)
             for used in self.code.substituted:
                 self.depends.setdefault(used, set()).add(exercise)
+            if self.recording is not None and passed and report.when == "call":
+                self.plan.append(self.recording)
             self.results.append(TestResult(name=item.name.removeprefix("test_"), exercise=exercise,
                                            passed=passed, score=points if passed else 0,
                                            max_score=points, message=message))
@@ -232,10 +255,27 @@ class SuiteError(RuntimeError):
     """The hidden suite itself is broken (a course bug, not the student's)."""
 
 
-def run_suite(lesson, code, only=None):
+def run_suite(lesson, code, only=None, fingerprint=None):
     """Run the lesson's hidden suite; returns (the TestResults, {exercise: the exercises whose code
-    called it while they were graded})."""
-    plugin = GradingPlugin(lesson, code, only)
+    called it while they were graded}). With the grading's `fingerprint`, a suite that passed
+    before in this process is first replayed (replay.py); only a failure runs it in full."""
+    key = (fingerprint, tuple(sorted(only)) if only else None)
+    if fingerprint is not None and key in PLANS:
+        reference = importlib.import_module(lesson.solutions)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            outcome = replay(PLANS[key], code, Student(code), reference, stand_ins(lesson, reference))
+        if outcome is not None:
+            return outcome
+        code.start_afresh()  # the full run sees what a cold grading would
+    plugin = _run_pytest(lesson, code, only, record=fingerprint is not None)
+    if fingerprint is not None and all(result.passed for result in plugin.results):
+        PLANS[key] = plugin.plan
+    return plugin.results, plugin.depends
+
+
+def _run_pytest(lesson, code, only, record):
+    plugin = GradingPlugin(lesson, code, only, record)
     previous = settings.get_current_profile_name()
     settings.register_profile(PROFILE, grading_settings(lesson.budget))
     settings.load_profile(PROFILE)
@@ -263,4 +303,4 @@ def run_suite(lesson, code, only=None):
         plugin.problems.append(f"pytest ended with {exit_code!r}")
     if plugin.problems:
         raise SuiteError(f"hidden suite of {lesson.id} is broken: " + "; ".join(plugin.problems))
-    return plugin.results, plugin.depends
+    return plugin
