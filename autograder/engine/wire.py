@@ -57,6 +57,9 @@ class TorchCallable:
     def __call__(self, *args, **kwargs):
         return self.function(*args, **kwargs)
 
+    def __repr__(self):  # feedback shows what the model is, the same in every regrade (not an address)
+        return repr(self.function)
+
 
 class SafetensorsArray:
     """An array that the worker reads itself from a safetensors file it can see, instead of receiving
