@@ -4,12 +4,16 @@ Students and self-learners:
     llmcourse check NOTEBOOK [--assignment ID] [--only NAME ...] [--json]
     llmcourse notebook LESSON [-o PATH]      the student version of a lesson, to work on locally
 Instructors (an nbgrader course directory; --course-dir, default: the current directory):
-    llmcourse init COURSE_DIR [--roster CSV] [--db-url URL]
+    llmcourse init COURSE_DIR [--roster CSV] [--db-url URL] [--no-owner-check]
     llmcourse release ASSIGNMENT             nbgrader generate_assignment + release_assignment
-    llmcourse collect ASSIGNMENT             nbgrader collect
+    llmcourse collect ASSIGNMENT             nbgrader collect, taking only regular files from students on the roster
     llmcourse autograde ASSIGNMENT [--student S] [--workers N] [--force]
     llmcourse feedback ASSIGNMENT            HTML feedback, released through nbgrader's exchange
     llmcourse export [--format csv|gradescope] [-o PATH]
+The check service of a class (students check from JupyterLab without the suites; README):
+    llmcourse serve [--db-url URL] [--port P] [--workers N] [--limit N --window S]
+    llmcourse tokens ROSTER --service URL    a token per student, and the one setting of their JupyterLab
+    llmcourse checks [--before DEADLINE]     every check recorded, as CSV
 Everyone:
     llmcourse demo [--allow-unsandboxed]     a whole course round trip with three example students
 Course authors:
@@ -48,7 +52,8 @@ def cmd_notebook(args, course):
     if target.exists() and not args.force:
         raise CourseError(f"{target} exists; pass --force to overwrite it (your work in it would be lost)")
     target.write_text(notebook_text(released(build_notebook(lesson))), encoding="utf-8")
-    print(f"wrote {target}: open it in JupyterLab, then `llmcourse check {target}`")
+    print(f"wrote {target}: open it in JupyterLab (`jupyter lab {target}`) and click Check in the notebook's "
+          f"toolbar, or run `llmcourse check {target}`")
     for data in lesson_data_files(lesson):  # e.g. a corpus the notebook reads
         if not (target.parent / data.name).exists():
             shutil.copy2(data, target.parent / data.name)
@@ -75,7 +80,7 @@ def cmd_new_lesson(args, course):
 
 def cmd_init(args, course):
     from .classroom.coursedir import init_course
-    root = init_course(args.course_dir, course, args.roster, args.db_url)
+    root = init_course(args.course_dir, course, args.roster, args.db_url, False if args.no_owner_check else None)
     print(f"course {course.id} ready in {root}: {len(course.available)} assignments in source/")
     return 0
 
@@ -89,24 +94,33 @@ def cmd_release(args, course):
 
 def cmd_collect(args, course):
     from .classroom import exchange
-    students = exchange.collect(args.course_dir, course.lesson(args.assignment).id)
-    print(f"collected {len(students)} submission(s) of {args.assignment}: {', '.join(students) or 'none'}")
+    from .classroom.untrusted import for_terminal
+    collected = exchange.collect(args.course_dir, course.lesson(args.assignment).id)
+    print(for_terminal(f"collected {len(collected.students)} submission(s) of {args.assignment}: "
+                       f"{', '.join(collected.students) or 'none'}"))
+    # Refusals are shown, not fatal: a script's `collect && autograde` goes on for everyone else.
+    for name, reason in collected.refused:
+        print(for_terminal(f"not collected: {name}: {reason}"), file=sys.stderr)
     return 0
 
 
 def cmd_autograde(args, course):
     from .classroom.autograde import autograde
-    results = autograde(args.course_dir, course, args.assignment, args.student, args.workers, args.force,
+    from .classroom.untrusted import for_terminal
+    outcome = autograde(args.course_dir, course, args.assignment, args.student, args.workers, args.force,
                         require_sandbox=not args.allow_unsandboxed)
-    for student, report in sorted(results.items()):
-        print(f"{student:<20} {report['score']:>4}/{report['max_score']}")
-    return 0
+    for student, report in sorted(outcome.graded.items()):
+        print(f"{for_terminal(student):<20} {report['score']:>4}/{report['max_score']}")
+    return 1 if outcome.not_graded else 0
 
 
 def cmd_feedback(args, course):
     from .classroom.feedback import write_feedback
-    written = write_feedback(args.course_dir, course, args.assignment)
+    from .classroom.untrusted import for_terminal
+    written, problems = write_feedback(args.course_dir, course, args.assignment)
     print(f"wrote and released feedback for {len(written)} submission(s) of {args.assignment}")
+    for student, problem in problems:
+        print(for_terminal(f"no feedback for {student}: {problem}"), file=sys.stderr)
     return 0
 
 
@@ -117,6 +131,31 @@ def cmd_export(args, course):
                           + "; ".join(f"{name} ({exporter.help})" for name, exporter in EXPORTERS.items()))
     exporter = EXPORTERS[args.format]
     print(exporter.write(args.course_dir, course, Path(args.output or exporter.default_target)))
+    return 0
+
+
+def cmd_serve(args, course):
+    from .jupyter.service import Settings, serve
+    from .jupyter.store import Limit
+    serve(Settings(db_url=args.db_url, course_file=args.course, workers=args.workers,
+                   limit=Limit(args.limit, args.window), max_upload_mb=args.max_upload_mb,
+                   grading_timeout=args.grading_timeout, require_sandbox=not args.allow_unsandboxed),
+          args.host, args.port)
+    return 0
+
+
+def cmd_tokens(args, course):
+    from .jupyter.admin import issue_tokens
+    issued = issue_tokens(args.roster, args.db_url, args.output, args.service, args.replace)
+    print(f"issued {len(issued)} token(s) in {args.output} (only their hashes are kept: hand each student "
+          f"their own line, and keep the file private)")
+    return 0
+
+
+def cmd_checks(args, course):
+    from .jupyter.admin import export_checks
+    rows = export_checks(args.db_url, args.output, args.before)
+    print(f"wrote {rows} check(s) to {args.output}")
     return 0
 
 
@@ -144,6 +183,9 @@ def parser():
     init.add_argument("course_dir")
     init.add_argument("--roster", help="CSV of students: id, first_name, last_name, email")
     init.add_argument("--db-url", help="gradebook SQLAlchemy URL (default: sqlite in the course directory)")
+    init.add_argument("--no-owner-check", action="store_true",
+                      help="every student submits as the same OS user (a demo, a test): do not refuse a "
+                           "submission whose folder another user owns")
     init.set_defaults(run=cmd_init)
     for name, run, text in (("release", cmd_release, "generate and release an assignment"),
                             ("collect", cmd_collect, "collect submissions from the exchange"),
@@ -167,6 +209,30 @@ def parser():
     export.add_argument("--format", default="csv", help="csv (default) or gradescope")
     export.add_argument("-o", "--output")
     export.set_defaults(run=cmd_export)
+    checks_db = "sqlite:///llmcourse-checks.db"
+    serve = sub.add_parser("serve", help="the check service: grades notebooks students upload from JupyterLab")
+    serve.add_argument("--db-url", default=checks_db, help=f"SQLAlchemy URL of the checks (default: {checks_db})")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--workers", type=int, default=2, help="grading processes (checks graded at once)")
+    serve.add_argument("--limit", type=int, default=20, help="checks per student and assignment per window")
+    serve.add_argument("--window", type=int, default=3600, help="the rate limit's window, in seconds")
+    serve.add_argument("--max-upload-mb", type=float, default=5.0)
+    serve.add_argument("--grading-timeout", type=float, default=180.0, help="seconds one check may take")
+    serve.add_argument("--allow-unsandboxed", action="store_true")
+    serve.set_defaults(run=cmd_serve)
+    tokens = sub.add_parser("tokens", help="issue check-service tokens to the roster's students")
+    tokens.add_argument("roster", help="CSV of students with an `id` column")
+    tokens.add_argument("--service", help="the service's URL as students reach it, to print each one's setting")
+    tokens.add_argument("--db-url", default=checks_db)
+    tokens.add_argument("--replace", action="store_true", help="new tokens for everyone (the old ones stop working)")
+    tokens.add_argument("-o", "--output", default="tokens.csv")
+    tokens.set_defaults(run=cmd_tokens)
+    checks = sub.add_parser("checks", help="export the check service's record of checks as CSV")
+    checks.add_argument("--db-url", default=checks_db)
+    checks.add_argument("--before", help="only checks received before this ISO date or time (UTC), e.g. a deadline")
+    checks.add_argument("-o", "--output", default="checks.csv")
+    checks.set_defaults(run=cmd_checks)
     demo = sub.add_parser("demo", help="grade bundled example submissions and print the table")
     demo.add_argument("--allow-unsandboxed", action="store_true")
     demo.set_defaults(run=cmd_demo)

@@ -4,6 +4,14 @@ run, on the same collected submissions (N students x every available assignment)
 The students are the demo's: most submit the reference, some are half done with a mistake (ben), one
 in ten cheats (eve). Each tool grades its own copy of the course directory. Prints a table and saves
 bench/results/autograde.json.
+
+`--hostile`: what one hostile submission can cost the instructor's grader instead, under the
+course's own budget: a class of one honest student and one attacker per attack (correct or failing
+calls that each sleep just under the call timeout, a top-level endless loop, a reply of 64 MB of
+nested lists, a forged error message of 20 MB, a notebook of 90 MB of nested lists), each graded by
+`llmcourse autograde --student`. Prints, per attack, the wall time, the grading process's peak
+memory (from the stored report, or its cap when it ran out) and that of the `llmcourse autograde`
+process itself, and saves bench/results/autograde_hostile.json.
 """
 
 import argparse
@@ -20,13 +28,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from autograder import classroom  # noqa: E402
-from autograder.engine.course import load_course  # noqa: E402
+from autograder.authoring.build import solution_cells  # noqa: E402
+from autograder.classroom import autograde as autograde_module  # noqa: E402
+from autograder.classroom import exchange  # noqa: E402
+from autograder.classroom.coursedir import CONFIG_FILE, init_course  # noqa: E402
 from autograder.classroom.demo import ada, ben, eve  # noqa: E402
+from autograder.engine.course import load_course  # noqa: E402
 
 
 def make_course(base, course, students):
-    root = init_course(base / "course", course)
+    base.mkdir(parents=True, exist_ok=True)
+    roster = base / "roster.csv"
+    roster.write_text("id\n" + "".join(f"s{index:02d}\n" for index in range(students)), encoding="utf-8")
+    # Every student submits as this one OS user: the owner check would refuse them all.
+    root = init_course(base / "course", course, roster, check_owner=False)
     for lesson in course.available:
         exchange.release(root, lesson.id)
     for index in range(students):
@@ -45,7 +60,7 @@ def make_course(base, course, students):
 
 def copy_course(root, target):
     shutil.copytree(root, target, symlinks=True)
-    config = target / classroom.CONFIG_FILE
+    config = target / CONFIG_FILE
     config.write_text(config.read_text(encoding="utf-8").replace(str(root), str(target)), encoding="utf-8")
     return target
 
@@ -58,11 +73,110 @@ def timed(command, cwd):
     return time.perf_counter() - start
 
 
+def _replying(reply):
+    """Student code that writes `reply` (a Python expression of bytes) straight onto the reply pipe."""
+    return ("import json, os, sys, time\ndef NAME(*args, **kwargs):\n    os.write(int(sys.argv[2]), " + reply + ")\n"
+            "    time.sleep(5)\n")
+
+
+# Each attack's code replaces every solution cell (NAME: the function's name, UNDER: seconds just under
+# the call timeout, SOLUTION: the cell's correct code); None: the notebook itself is the attack.
+ATTACKS = {
+    "correct, each call just under the timeout": "import time\nSOLUTION\n_slow_NAME = NAME\n"
+                                                 "def NAME(*args, **kwargs):\n    time.sleep(UNDER)\n"
+                                                 "    return _slow_NAME(*args, **kwargs)\n",
+    "calls just under the call timeout": "import time\ndef NAME(*args, **kwargs):\n    time.sleep(UNDER)\n"
+                                         "    raise ValueError('slow')\n",
+    "endless loop at top level": "while True:\n    pass\n",
+    "reply of 64 MB of nested lists": _replying('b"[" + b"[]," * (21 << 20) + b"[]]\\n"'),
+    "forged error message of 20 MB": _replying(
+        'json.dumps({"op": "result", "id": 0, "ok": False, "warnings": [], "error": {"type": "E", '
+        '"message": "x" * (20 << 20), "traceback": ""}}).encode() + b"\\n"'),
+    "notebook of 90 MB of nested lists": None,
+}
+
+
+def hostile(base, course, lesson):
+    """Grade one attacker per ATTACKS (and ada) on `lesson`; returns a row per attack."""
+    names = {f"h{index}": attack for index, attack in enumerate(ATTACKS)}
+    roster = base / "roster.csv"
+    roster.parent.mkdir(parents=True, exist_ok=True)
+    roster.write_text("id\nada\n" + "".join(f"{student}\n" for student in names), encoding="utf-8")
+    root = init_course(base / "course", course, roster, check_owner=False)
+    exchange.release(root, lesson.id)
+    for student in ["ada", *names]:
+        desk = exchange.StudentDesk(base / "students" / student, course.id, student, root / "exchange")
+        path = desk.fetch(lesson.id) / f"{lesson.id}.ipynb"
+        notebook = ada(lesson, json.loads(path.read_text(encoding="utf-8")))
+        code = ATTACKS.get(names.get(student))
+        if code:
+            for name, cell in solution_cells(notebook).items():
+                solution = "".join(cell["source"])
+                cell["source"] = (code.replace("SOLUTION", solution).replace("NAME", name)
+                                  .replace("UNDER", f"{lesson.budget.call_timeout * 0.95:.2f}"))
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        desk.submit(lesson.id)
+    exchange.collect(root, lesson.id)
+    bomb = next(student for student, attack in names.items() if ATTACKS[attack] is None)
+    path = root / "submitted" / bomb / lesson.id / f"{lesson.id}.ipynb"
+    text = path.read_text(encoding="utf-8").rstrip()  # written as text: a list of them would take ~2 GB here
+    path.write_text(text[:-1] + ',"bomb":[' + "[]," * 30_000_000 + "[]]}", encoding="utf-8")
+    rows = []
+    for student in ["ada", *names]:
+        seconds, coordinator_mb, said = measured(["llmcourse", "autograde", lesson.id, "--student", student,
+                                                  "--course-dir", str(root)])
+        record = root / "autograded" / student / lesson.id / autograde_module.REPORT_FILE
+        stored = json.loads(record.read_text(encoding="utf-8")) if record.exists() else None
+        rows.append({"submission": names.get(student, "honest (ada)"), "wall_s": round(seconds, 1),
+                     "grading_process_peak_mb": stored["grader_peak_memory_mb"] if stored
+                     else f"<= {autograde_module.GRADER_MEMORY_MB} (its cap)",
+                     "coordinator_peak_mb": coordinator_mb,
+                     "result": f"{stored['report']['score']}/{stored['report']['max_score']}" if stored
+                     else said.strip().splitlines()[-1][:120]})
+        print(f"{rows[-1]['submission']:<44}{rows[-1]['wall_s']:>7.1f} s  grading process "
+              f"{rows[-1]['grading_process_peak_mb']} MB  coordinator {rows[-1]['coordinator_peak_mb']} MB  "
+              f"{rows[-1]['result']}", flush=True)
+    return rows
+
+
+def measured(command):
+    """(seconds, the command's own peak resident MB (not its children's: /proc's VmHWM, polled), its stderr)."""
+    with tempfile.TemporaryFile("w+") as said:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=said, text=True)
+        peak_kb = 0
+        while process.poll() is None:
+            try:
+                peak_kb = max(peak_kb, int(Path(f"/proc/{process.pid}/status").read_text()
+                                           .split("VmHWM:")[1].split()[0]))
+            except (OSError, IndexError):
+                pass
+            time.sleep(0.05)
+        seconds = time.perf_counter() - start
+        said.seek(0)
+        return seconds, round(peak_kb / 1024), said.read()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--hostile", action="store_true", help="what one hostile submission costs the grader")
     args = parser.parse_args()
     course = load_course()
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    if args.hostile:
+        lesson = course.lesson("01-introduction")
+        base = Path(tempfile.mkdtemp(prefix="llmcourse-bench-hostile-"))
+        rows = hostile(base, course, lesson)
+        (out / "autograde_hostile.json").write_text(json.dumps(
+            {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "lesson": lesson.id,
+             "budget": {"call_timeout": lesson.budget.call_timeout, "load_timeout": lesson.budget.load_timeout,
+                        "submission_seconds": lesson.budget.submission_seconds},
+             "grader_memory_mb": autograde_module.GRADER_MEMORY_MB, "rows": rows}, indent=2) + "\n",
+            encoding="utf-8")
+        print(f"saved {out / 'autograde_hostile.json'}; course in {base}")
+        return
     lessons = course.available
     base = Path(tempfile.mkdtemp(prefix="llmcourse-bench-autograde-"))
     root = make_course(base, course, args.students)
@@ -88,8 +202,6 @@ def main():
     for row in rows:
         print(f"{row['tool']:<22}{row['workers']:>8}{row['total_s']:>10.1f}{row['per_notebook_s']:>12.3f}"
               f"{row['nbgrader_over_this']:>15.2f}")
-    out = ROOT / "bench" / "results"
-    out.mkdir(parents=True, exist_ok=True)
     (out / "autograde.json").write_text(json.dumps(
         {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
          "students": args.students, "lessons": [lesson.id for lesson in lessons], "rows": rows},

@@ -56,15 +56,16 @@ def postgres_url():
 
 
 def test_the_loop_keeps_its_gradebook_in_postgresql(postgres_url, tmp_path):
-    root = init_course(tmp_path / "course", COURSE, db_url=postgres_url)
+    (tmp_path / "roster.csv").write_text("id\nada\nben\n", encoding="utf-8")
+    root = init_course(tmp_path / "course", COURSE, tmp_path / "roster.csv", db_url=postgres_url, check_owner=False)
     assert not (root / "gradebook.db").exists()
     exchange.release(root, LESSON.id)
     for name, make in (("ada", ada), ("ben", ben)):
         desk = exchange.StudentDesk(tmp_path / name, COURSE.id, name, root / "exchange")
         work_on(desk.fetch(LESSON.id) / f"{LESSON.id}.ipynb", LESSON, make)
         desk.submit(LESSON.id)
-    assert exchange.collect(root, LESSON.id) == ["ada", "ben"]
-    results = autograde(root, COURSE, LESSON.id)
+    assert exchange.collect(root, LESSON.id).students == ["ada", "ben"]
+    results = autograde(root, COURSE, LESSON.id).graded
 
     subprocess.run(["nbgrader", "export", "--to", str(tmp_path / "grades.csv")], cwd=root, check=True,
                    capture_output=True, timeout=300)

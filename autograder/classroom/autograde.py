@@ -1,47 +1,79 @@
 """`llmcourse autograde`: grade every collected submission with our engine, into nbgrader's gradebook.
 
-Each submission is graded in its own process from a pool (`--workers`), its student code in the
-sandbox; this process alone writes: first the exercise scores into the gradebook under each
-exercise's grade cell (so the formgrader and `nbgrader export` show them), then the submission's
-copy (its locked cells restored, for the formgrader) and our report into
-autograded/<student>/<assignment>/, the report last and atomically. A report whose submission hash
-matches means "done": a rerun skips it unless --force, and a run killed at any point leaves either
-a finished submission or one that is graded again (scores are set, never added, so nothing doubles).
+Each submission is graded by `grade_submission` (one collected submission in, its outcome out as
+plain data) in a child process of its own (up to `--workers` at once), its student code in the
+sandbox further down, so a crash or an out-of-memory kill takes only that submission; the child's
+own data is capped (GRADER_MEMORY_MB), so one submission cannot take the grader's memory.
+A grader-side failure is never a student's zero: a child that dies, overruns its time or fails on
+the grader's side (a SuiteError, any unexpected exception), and a result that cannot be stored (a
+full disk), are tried once more; a second failure leaves the submission UNGRADED: nothing is stored
+for it, the reason is shown, the run exits nonzero and the next run grades it. Only the submission
+itself (a notebook that is no notebook) scores zero, with its reason. Children die with this
+process (PR_SET_PDEATHSIG, even under kill -9), and the group of each running child is killed when
+the run ends.
+
+Only students on the roster are graded, and only submissions of regular files (untrusted.py); what
+collect refused is shown too ("not graded: ... refused at collect"). A timestamp.txt that holds no
+time is that submission's problem: it is graded, recorded without a time, and flagged. What a
+report keeps is contained: each message cut to a few KB, the whole report to REPORT_BYTES, lone
+surrogates escaped, course paths named relative to the submission.
+
+The child also writes the submission's copy for the formgrader (locked cells restored) beside its
+place: mending a notebook costs time and memory, which the child bears. This process writes the
+rest: the report, timestamp and secret beside their places, then the scores into the gradebook
+under each exercise's grade cell, then renames every file into place, the report last. A report
+whose submission hash and grading fingerprint match means "done": a rerun skips it unless --force,
+and regrades (saying how many) those graded under an older fingerprint (another suite, reference,
+engine or library version), so fixing a suite reaches every student. A run killed at any point
+leaves either a finished submission or one that is graded again (scores are set, never added).
 """
 
-import concurrent.futures
+import collections
 import dataclasses
 import hashlib
 import json
 import logging
-import multiprocessing
 import os
-import shutil
+import resource
+import selectors
+import signal
 import sys
 import time
 import warnings
 from pathlib import Path
 
 import nbformat
-from nbgrader.api import MissingEntry
 from nbformat.corpus.words import generate_corpus_id
 from nbformat.warnings import MissingIDFieldWarning
+from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import OverwriteCells
 from sqlalchemy.exc import SAWarning
 
-from autograder.engine.course import CourseError
+from autograder.engine.course import check_lesson_files
+from autograder.engine.fingerprint import grading_fingerprint, versions
 from autograder.engine.notebook import NotebookError
 from autograder.engine.pipeline import grade, sandbox_available
 from autograder.engine.report import ExerciseResult, Report, TestResult
-from autograder.engine.sandbox import bwrap_works
+from autograder.engine.sandbox import bwrap_works, die_with_parent
 
-from .coursedir import CourseDir
+from .coursedir import TIMESTAMP_FILE, CourseDir, parse_submission_time, read_refusals
+from .untrusted import (MESSAGE_CHARS, REPORT_BYTES, SHORT_CHARS, Refused, Rules, contained, for_terminal, read_fd,
+                        read_files, walk)
 
 REPORT_FILE = "llmcourse.json"
 # OverwriteCells warns about every cell a student changed; the report already says what counts.
 REVIEW_LOG = logging.getLogger("llmcourse.review")
 REVIEW_LOG.setLevel(logging.ERROR)
-SUBMISSION_FILES = ("timestamp.txt", "submission_secret.txt")
+SUBMISSION_FILES = (TIMESTAMP_FILE, "submission_secret.txt")
+SMALL_FILE_BYTES = 4096        # timestamp.txt and submission_secret.txt
+NOTEBOOK_BYTES = 100_000_000   # nbgrader's own default limit on a submitted file
+REVIEW_MEND_BYTES = 8_000_000
+ATTEMPTS = 2
+# Of each grading process's own data (grader_memory_mb). Grading lesson 13 (torch) peaks near 260 MB;
+# a 100 MB notebook of nested lists would take ~2.6 GB to parse.
+GRADER_MEMORY_MB = 2048
+MB = 1024 * 1024
+CHUNK = 1 << 16
 
 
 @dataclasses.dataclass
@@ -49,29 +81,45 @@ class Submission:
     student: str
     assignment: str
     folder: Path
-    notebook: Path
 
     @property
-    def timestamp(self):
-        stamp = self.folder / "timestamp.txt"
-        return stamp.read_text(encoding="utf-8").strip() if stamp.exists() else None
-
-    def digest(self):
-        if not self.notebook.is_file():
-            return "missing"
-        return hashlib.sha256(self.notebook.read_bytes()).hexdigest()
+    def notebook(self):
+        return self.folder / f"{self.assignment}.ipynb"
 
 
 def find_submissions(course_dir, lesson, student=None):
-    """The collected submissions of `lesson` in the CourseDir, of one student or all."""
+    """The collected submissions of `lesson` in the CourseDir, of one student or all (links
+    included, to be refused with a reason rather than passed over)."""
     folders = sorted(course_dir.root.glob(str(course_dir.folder("submitted", student or "*", lesson.id)
                                               .relative_to(course_dir.root))))
-    return [Submission(folder.parent.name, lesson.id, folder, folder / f"{lesson.id}.ipynb")
-            for folder in folders if folder.is_dir()]
+    return [Submission(folder.parent.name, lesson.id, folder) for folder in folders
+            if folder.is_dir() or folder.is_symlink()]
 
 
 def report_path(course_dir, submission):
     return course_dir.folder("autograded", submission.student, submission.assignment) / REPORT_FILE
+
+
+def read_report(path):
+    """A stored report, its text printable whatever wrote it; None if there is none or it is unreadable."""
+    try:
+        return contained(json.loads(path.read_text(encoding="utf-8")), limit=REPORT_BYTES)
+    except (OSError, ValueError):
+        return None
+
+
+def relative_names(folder, hidden=()):
+    """(absolute path, what to say instead) for every path a message about the submission in `folder`
+    could name: its files are named relative to it, and the `hidden` paths (the course directory)
+    by what they are, so students never learn where the course lives."""
+    pairs = []
+    for path in dict.fromkeys([Path(folder), Path(folder).resolve()]):
+        pairs += [(f"{path}{os.sep}", ""), (str(path), "the submission folder")]
+    return pairs + [(str(path), "the course directory") for path in hidden]
+
+
+def hidden_paths(course_dir):
+    return tuple(dict.fromkeys([str(course_dir.root), str(course_dir.root.resolve())]))
 
 
 def zero_report(lesson, reason, sandboxed):
@@ -81,26 +129,358 @@ def zero_report(lesson, reason, sandboxed):
     return Report(lesson.id, sandboxed, exercises, load_problem=reason)
 
 
-def _grade_one(course, notebook, assignment, require_sandbox):
-    """Runs in a pool process: grade one notebook, return plain data."""
-    started = time.monotonic()
+@dataclasses.dataclass
+class Job:
+    """One submission to grade, as read (once, safely) before grading."""
+    submission: Submission
+    files: dict        # {name: bytes or None} of SUBMISSION_FILES
+    digest: str        # of the notebook ("missing" when there is none)
+    timestamp: object  # naive UTC datetime, or None when timestamp.txt holds no time
+    flags: list
+    attempt: int = 1
+    failures: list = dataclasses.field(default_factory=list)
+
+
+def read_job(submission, roster):
+    """The Job of a submission; Refused if it is not to be graded at all. Holds no notebook: the
+    grader's memory does not grow with what students submit."""
+    if submission.student not in roster:
+        raise Refused(f"{submission.student} is not on the course's roster (the gradebook's students)")
+    files, digest = dict.fromkeys(SUBMISSION_FILES), None
+
+    def read(relative, fd, _):
+        nonlocal digest
+        if fd is None:
+            return
+        if str(relative) == submission.notebook.name:
+            digest = _sha256(fd, NOTEBOOK_BYTES, relative)
+        elif str(relative) in files:
+            files[str(relative)] = read_fd(fd, SMALL_FILE_BYTES)
+            if files[str(relative)] is None:
+                raise Refused(f"{relative} is larger than {SMALL_FILE_BYTES} bytes")
+
+    walk(submission.folder, Rules(), read)
+    flags = []
     try:
-        report = grade(notebook, course, assignment, require_sandbox=require_sandbox)
-    except (NotebookError, CourseError) as error:
-        report = zero_report(course.lesson(assignment), f"the submission could not be graded: {error}",
-                             bwrap_works())
-    return report.to_json(), time.monotonic() - started
+        timestamp = parse_submission_time(files[TIMESTAMP_FILE])
+    except Refused as problem:
+        timestamp = None
+        flags.append(f"recorded without a submission time: {problem} (check it: no late penalty can apply)")
+    return Job(submission, files, digest or "missing", timestamp, flags)
 
 
-def write_scores(course_dir, submission, lesson, report):
+def _sha256(fd, limit, relative):
+    digest, size = hashlib.sha256(), 0
+    while chunk := os.read(fd, CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise Refused(f"{relative} is larger than {limit} bytes")
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def stored_state(course_dir, submission):
+    """(submission hash, grading fingerprint) of the stored report, or None."""
+    stored = read_report(report_path(course_dir, submission))
+    return (stored.get("submission_sha256"), stored.get("fingerprint")) if isinstance(stored, dict) else None
+
+
+def grade_submission(course, assignment_id, folder, *, require_sandbox=True, hidden=(), review_copy_to=None,
+                     db_url=None, workers=None):
+    """Grade ONE collected submission (`folder`: what collect put in submitted/<student>/<assignment>)
+    and return its outcome as plain data, ready for JSON, with every message contained (course paths
+    named relative to the submission, lone surrogates escaped, each message and the whole cut to size):
+
+        {"report": <Report.to_json()>}  graded
+        {"unreadable": "<reason>"}     the notebook is no notebook: the student's zero, with the reason
+        {"failed": "<reason>"}         the grader failed (a bug, a broken suite, no memory, a full
+                                       disk): never the student's zero; grade it again later
+
+    plus "peak_memory_mb", the peak memory of the calling process. `hidden`: absolute paths no message
+    may show (the course directory). `review_copy_to`: where to write the copy for the formgrader
+    (`write_review_copy`; needs the gradebook's `db_url`). `workers`: an engine pool.WarmWorkers, in a
+    process that grades many. Student code runs in the sandbox; the rest runs in the calling process,
+    so call it in a process of its own (autograde forks one per submission) or a long-lived worker."""
+    folder = Path(folder)
+    notebook = folder / f"{assignment_id}.ipynb"
+    try:
+        report = grade(notebook, course, assignment_id, require_sandbox=require_sandbox, workers=workers)
+        outcome = {"report": report.to_json()}
+    except NotebookError as error:
+        outcome = {"unreadable": str(error)}
+    except MemoryError:
+        outcome = {"failed": f"MemoryError: the grading process ran out of memory ({_data_limit()})"}
+    except Exception as error:  # noqa: BLE001 -- anything else is the grader's: graded again, never a zero
+        outcome = {"failed": f"{type(error).__name__}: {error}"}
+    if "failed" not in outcome and review_copy_to is not None and os.path.lexists(notebook):
+        try:
+            write_review_copy(Submission(folder.parent.name, assignment_id, folder), review_copy_to, db_url)
+        except Exception as error:  # noqa: BLE001 -- a full disk, say: the grader's, graded again
+            outcome = {"failed": f"writing the copy for the formgrader failed: {type(error).__name__}: {error}"}
+    outcome["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return contained_outcome(outcome, relative_names(folder, hidden))
+
+
+def _data_limit():
+    limit = resource.getrlimit(resource.RLIMIT_DATA)[0]
+    return "no limit on its data" if limit == resource.RLIM_INFINITY else f"its data is limited to {limit // MB} MB"
+
+
+def contained_outcome(outcome, replace):
+    """`outcome` with its text contained (untrusted.contained) and at most REPORT_BYTES as JSON:
+    messages are cut to MESSAGE_CHARS, or to SHORT_CHARS if that is still too large."""
+    for limit in (MESSAGE_CHARS, SHORT_CHARS):
+        data = contained(outcome, replace, limit)
+        if len(json.dumps(data)) <= REPORT_BYTES:
+            return data
+    return {"failed": f"its report is larger than {REPORT_BYTES} bytes even with every message cut to "
+                      f"{SHORT_CHARS} characters"}
+
+
+def grader_memory_mb(lesson):
+    """The cap on a grading process's data: GRADER_MEMORY_MB, never below the sandbox's memory, since
+    the sandboxed worker it starts inherits it (as a soft limit, which the worker may raise)."""
+    return max(GRADER_MEMORY_MB, lesson.budget.memory_mb)
+
+
+def _grade_in_child(write_fd, course, job, assignment, require_sandbox, hidden, review, db_url):
+    """In the forked grading process: cap its memory, grade, send the outcome as JSON and leave."""
+    try:
+        resource.setrlimit(resource.RLIMIT_DATA, (grader_memory_mb(course.lesson(assignment)) * MB,
+                                                  resource.RLIM_INFINITY))
+        outcome = grade_submission(course, assignment, job.submission.folder, require_sandbox=require_sandbox,
+                                   hidden=hidden, review_copy_to=review if job.digest != "missing" else None,
+                                   db_url=db_url)
+        data = json.dumps(outcome).encode("ascii")
+        while data:
+            data = data[os.write(write_fd, data):]
+    finally:
+        os._exit(0)
+
+
+@dataclasses.dataclass
+class Child:
+    job: Job
+    pid: int
+    fd: int
+    deadline: float
+    received: bytearray = dataclasses.field(default_factory=bytearray)
+    started: float = dataclasses.field(default_factory=time.monotonic)
+    status: int = None  # as waitpid gives it, once reaped
+
+
+def _exit_reason(status):
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:
+        name = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
+        return f"the grading process was killed by {name}" + (
+            " (out of memory, or killed from outside)" if name == "SIGKILL" else "")
+    return f"the grading process exited with code {code} without a result"
+
+
+@dataclasses.dataclass
+class Outcome:
+    """What a run did. `not_graded`: nothing stored, the next run tries again."""
+    graded: dict = dataclasses.field(default_factory=dict)      # {student: report JSON}
+    not_graded: dict = dataclasses.field(default_factory=dict)  # {student: reason}
+    flagged: dict = dataclasses.field(default_factory=dict)     # {student: [what to check]}, graded
+    skipped: int = 0
+    regraded: int = 0   # graded now, graded before under an older grading fingerprint
+    refused: list = dataclasses.field(default_factory=list)  # [(exchange folder, reason)] refused at collect
+
+
+class Run:
+    """One autograde run: the children, their results, and what is stored."""
+
+    def __init__(self, course_dir, course, lesson, fingerprint, require_sandbox, workers, stream):
+        self.course_dir, self.course, self.lesson, self.fingerprint = course_dir, course, lesson, fingerprint
+        self.require_sandbox, self.workers, self.stream = require_sandbox, max(1, workers), stream
+        self.outcome = Outcome()
+        self.children = {}
+        self.queue = collections.deque()
+        self.selector = selectors.DefaultSelector()
+        budget = lesson.budget
+        # The engine bounds a grading's time; this only catches a grading process that hangs anyway.
+        self.time_limit = 2 * (budget.load_timeout + budget.submission_seconds) + 60
+
+    def grade_all(self, jobs):
+        self.queue.extend(jobs)
+        self.progress = Progress(len(jobs), self.stream)
+        try:
+            while self.queue or self.children:
+                while self.queue and len(self.children) < self.workers:
+                    job = self.queue.popleft()
+                    try:
+                        self._start(job)
+                    except OSError as error:  # no memory or processes left for a fork: tried again later
+                        self.failed(job, f"no grading process could be started: {error}")
+                if not self.children:
+                    continue
+                wait = min(child.deadline for child in self.children.values()) - time.monotonic()
+                for key, _ in self.selector.select(timeout=min(max(wait, 0.0), 1.0)):
+                    self._read(key.data)
+                for child in list(self.children.values()):
+                    if child.fd is None:
+                        self._finish(child)
+                    elif time.monotonic() > child.deadline:
+                        self._kill(child)
+                        self.failed(child.job, f"the grading process took longer than {self.time_limit:g} s")
+        finally:
+            for child in list(self.children.values()):
+                self._kill(child)
+        return self.outcome
+
+    def _start(self, job):
+        read_fd, write_fd = os.pipe()
+        parent = os.getpid()
+        review = self._review_path(job)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.close(read_fd)
+                os.setpgid(0, 0)
+                die_with_parent()
+                if os.getppid() != parent:  # the parent died before the line above
+                    os._exit(1)
+                _grade_in_child(write_fd, self.course, job, self.lesson.id, self.require_sandbox,
+                                hidden_paths(self.course_dir), review,
+                                self.course_dir.db_url)
+            finally:
+                os._exit(1)
+        os.close(write_fd)
+        try:
+            os.setpgid(pid, pid)  # also here: whichever runs first, the group exists before it is killed
+        except OSError:
+            pass
+        os.set_blocking(read_fd, False)
+        child = Child(job, pid, read_fd, time.monotonic() + self.time_limit)
+        self.children[pid] = child
+        self.selector.register(read_fd, selectors.EVENT_READ, child)
+
+    def _read(self, child):
+        try:
+            chunk = os.read(child.fd, CHUNK)
+        except BlockingIOError:
+            return
+        if chunk and len(child.received) + len(chunk) <= REPORT_BYTES:
+            child.received += chunk
+            return
+        self.selector.unregister(child.fd)
+        os.close(child.fd)
+        child.fd = None
+        if chunk:  # our child contains its report: more than REPORT_BYTES is a grader bug
+            self._kill(child)
+            self.failed(child.job, f"the grading process sent more than {REPORT_BYTES} bytes")
+
+    def _kill(self, child):
+        """Kill the child's process group (its pid is still reserved: the child is not reaped yet) and reap it."""
+        try:
+            os.killpg(child.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._reap(child)
+
+    def _reap(self, child):
+        if child.fd is not None:
+            self.selector.unregister(child.fd)
+            os.close(child.fd)
+            child.fd = None
+        if child.status is None:
+            child.status = os.waitpid(child.pid, 0)[1]
+        self.children.pop(child.pid, None)
+
+    def _finish(self, child):
+        self._reap(child)
+        try:
+            outcome = json.loads(child.received)
+        except ValueError:
+            return self.failed(child.job, _exit_reason(child.status))
+        self.finish(child.job, outcome, time.monotonic() - child.started)
+
+    def finish(self, job, outcome, seconds):
+        """Store the outcome of `grade_submission` for `job`, or treat it as a failure (`failed`)."""
+        if "failed" in outcome:
+            return self.failed(job, f"grading failed: {outcome['failed']}")
+        if "unreadable" in outcome:
+            report = zero_report(self.lesson, f"the submission could not be graded: {outcome['unreadable']}",
+                                 bwrap_works()).to_json()
+        else:
+            report = outcome["report"]
+        try:
+            self._store(job, report, seconds, outcome.get("peak_memory_mb"))
+        except Exception as error:  # noqa: BLE001 -- a full disk, a locked gradebook: tried again, never a zero
+            return self.failed(job, f"storing the result failed: {type(error).__name__}: {error}")
+        student = job.submission.student
+        self.outcome.graded[student] = report
+        if job.flags:
+            self.outcome.flagged[student] = job.flags
+        self.progress.step(for_terminal(f"{self.lesson.id} {student}: {report['score']}/{report['max_score']}"))
+
+    def _review_path(self, job):
+        """Where the child writes the submission's copy for the formgrader, until it is renamed into place."""
+        return report_path(self.course_dir, job.submission).with_name(f"{job.submission.notebook.name}.tmp")
+
+    def failed(self, job, reason):
+        """A failure on the grader's side: `job` goes back in the queue, or after ATTEMPTS is left
+        ungraded with its reasons (nothing stored: the next run grades it)."""
+        job.failures.append(contained(reason, relative_names(job.submission.folder, hidden_paths(self.course_dir))))
+        self._review_path(job).unlink(missing_ok=True)
+        if job.attempt < ATTEMPTS:
+            job.attempt += 1
+            self.queue.append(job)
+            return
+        for folder in (self._review_path(job).parent, self._review_path(job).parent.parent):
+            try:
+                folder.rmdir()  # made for this submission alone, if nothing else is in it
+            except OSError:
+                break
+        student = job.submission.student
+        self.outcome.not_graded[student] = "; then ".join(dict.fromkeys(job.failures)) + f" (tried {ATTEMPTS} times)"
+        self.progress.step(for_terminal(f"{self.lesson.id} {student}: NOT GRADED"))
+
+    def _store(self, job, report, seconds, peak_memory_mb=None):
+        submission = job.submission
+        folder = report_path(self.course_dir, submission).parent
+        record = {"student": submission.student,
+                  "timestamp": job.timestamp.isoformat(sep=" ") if job.timestamp else None,
+                  "submission_sha256": job.digest,
+                  "fingerprint": report.get("grading", {}).get("fingerprint") or self.fingerprint,
+                  "versions": versions(), "seconds": round(seconds, 3), "grader_peak_memory_mb": peak_memory_mb,
+                  "flags": job.flags, "report": report}
+        files = {name: data for name, data in job.files.items() if data is not None}
+        files[REPORT_FILE] = json.dumps(record, indent=2).encode("ascii")  # last: it says "done"
+        review = self._review_path(job)
+        staged = [(review, folder / submission.notebook.name)] if review.exists() else []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                staged.append((_write_new(folder / f"{name}.tmp", data), folder / name))
+            write_scores(self.course_dir, submission, self.lesson, report, job.timestamp)
+            for temporary, final in staged:
+                os.replace(temporary, final)
+        finally:
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+
+
+def _write_new(path, data):
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_scores(course_dir, submission, lesson, report, timestamp):
     with course_dir.gradebook() as gradebook, warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy 2 autoflush warnings; the rows are written fine.
         warnings.simplefilter("ignore", SAWarning)
-        gradebook.update_or_create_student(submission.student)
         try:
-            gradebook.find_submission(lesson.id, submission.student)
+            gradebook.find_submission(lesson.id, submission.student).timestamp = timestamp  # a resubmission's own
         except MissingEntry:
-            gradebook.add_submission(lesson.id, submission.student, timestamp=submission.timestamp)
+            gradebook.add_submission(lesson.id, submission.student, timestamp=timestamp)
         scores = {e["name"]: e["score"] for e in report["exercises"]}
         for exercise in lesson.exercises:
             grade = gradebook.find_grade(exercise.grade_id, lesson.id, lesson.id, submission.student)
@@ -109,52 +489,33 @@ def write_scores(course_dir, submission, lesson, report):
         gradebook.db.commit()
 
 
-def _atomic_write(path, text):
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+def write_review_copy(submission, path, db_url):
+    """The submission's notebook as the formgrader shows it (`review_copy`), written to `path`; a
+    notebook above REVIEW_MEND_BYTES is copied as it is (mending one of 8 MB took 7 s and 120 MB)."""
+    data = read_files(submission.folder, {submission.notebook.name: NOTEBOOK_BYTES})[submission.notebook.name]
+    if data is None:
+        raise Refused(f"{submission.notebook.name} vanished while it was graded")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_new(path, review_copy(data, submission.assignment, db_url) if len(data) <= REVIEW_MEND_BYTES else data)
 
 
-def copy_for_review(submission, target, db_url):
+def review_copy(data, assignment, db_url):
     """The submission as the formgrader shows it: nbgrader's OverwriteCells puts back the released
     text of locked cells a student edited and grade cells a student deleted, as `nbgrader autograde`
     does. Our grade never read those cells; this only keeps the instructor's view honest."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MissingIDFieldWarning)  # mended below
-            notebook = nbformat.read(submission.notebook, as_version=nbformat.NO_CONVERT)
+            notebook = nbformat.reads(data.decode("utf-8"), as_version=nbformat.NO_CONVERT)
         if notebook.nbformat_minor >= 5:  # a cell added by hand, outside an editor, may have no id
             for cell in notebook.cells:
                 cell.setdefault("id", generate_corpus_id())
         overwrite = OverwriteCells(add_missing_cells=True, log=REVIEW_LOG)
         notebook, _ = overwrite.preprocess(notebook, {"nbgrader": {
-            "notebook": submission.assignment, "assignment": submission.assignment, "db_url": db_url}})
-        nbformat.write(notebook, target)
+            "notebook": assignment, "assignment": assignment, "db_url": db_url}})
+        return nbformat.writes(notebook).encode("utf-8")
     except Exception:  # noqa: BLE001 -- a notebook nbgrader cannot mend is kept as it was submitted
-        shutil.copy2(submission.notebook, target)
-
-
-def store(course_dir, submission, report, seconds, digest):
-    target = report_path(course_dir, submission)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for name in SUBMISSION_FILES:
-        if (submission.folder / name).exists():
-            shutil.copy2(submission.folder / name, target.parent / name)
-    if submission.notebook.is_file():
-        copy_for_review(submission, target.parent / submission.notebook.name, course_dir.db_url)
-    _atomic_write(target, json.dumps({"student": submission.student, "timestamp": submission.timestamp,
-                                      "submission_sha256": digest, "seconds": round(seconds, 3),
-                                      "report": report}, indent=2))
-
-
-def already_graded(course_dir, submission, digest):
-    path = report_path(course_dir, submission)
-    if not path.is_file():
-        return False
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("submission_sha256") == digest
-    except ValueError:
-        return False
+        return data
 
 
 class Progress:
@@ -182,34 +543,50 @@ class Progress:
 
 def autograde(course_dir, course, assignment_id, student=None, workers=1, force=False,
               require_sandbox=True, stream=sys.stderr):
-    """Grade the collected submissions of one assignment; returns {student: report JSON}."""
+    """Grade the collected submissions of one assignment; returns the run's Outcome. Refuses to start,
+    writing nothing, when the lesson's files disagree (CourseError) or the sandbox is missing."""
     lesson = course.lesson(assignment_id)
+    check_lesson_files(lesson)
     sandbox_available(require_sandbox)
     course_dir = CourseDir.of(course_dir)
-    submissions = find_submissions(course_dir, lesson, student)
-    # Hashed once, before grading: a resubmission arriving meanwhile is graded next run, not mislabelled.
-    digests = {s.student: s.digest() for s in submissions}
-    todo = [s for s in submissions if force or not already_graded(course_dir, s, digests[s.student])]
-    skipped = len(submissions) - len(todo)
-    if skipped:
-        stream.write(f"{skipped} submission(s) of {assignment_id} already graded (use --force to regrade)\n")
-    results = {}
-    progress = Progress(len(todo), stream)
-    # fork: a worker starts in milliseconds with everything imported (spawn costs seconds each).
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, workers), mp_context=context) as pool:
-        futures = {pool.submit(_grade_one, course, str(s.notebook), lesson.id, require_sandbox):
-                   (s, digests[s.student]) for s in todo}
-        for future in concurrent.futures.as_completed(futures):
-            submission, digest = futures[future]
-            try:
-                report, seconds = future.result()
-            except Exception as error:  # a crash of the grading process itself: record, go on
-                report = zero_report(lesson, f"grading failed: {type(error).__name__}: {error}",
-                                     bwrap_works()).to_json()
-                seconds = 0.0
-            write_scores(course_dir, submission, lesson, report)
-            store(course_dir, submission, report, seconds, digest)
-            results[submission.student] = report
-            progress.step(f"{lesson.id} {submission.student}: {report['score']}/{report['max_score']}")
-    return results
+    roster = course_dir.roster()
+    fingerprint = grading_fingerprint(lesson)
+    outcome, jobs, regrading = Outcome(), [], set()
+    for submission in find_submissions(course_dir, lesson, student):
+        try:
+            job = read_job(submission, roster)
+        except Refused as reason:
+            outcome.not_graded[submission.student] = f"refused: {reason}"
+            continue
+        state = stored_state(course_dir, submission)
+        if not force and state == (job.digest, fingerprint):
+            outcome.skipped += 1
+            continue
+        if not force and state and state[0] == job.digest:
+            regrading.add(submission.student)
+        jobs.append(job)
+    if outcome.skipped:
+        stream.write(f"{outcome.skipped} submission(s) of {assignment_id} already graded (use --force to regrade)\n")
+    if regrading:
+        stream.write(f"{len(regrading)} submission(s) of {assignment_id} were graded under an older grading "
+                     "fingerprint (another suite, reference, engine or library version): grading them again\n")
+    done = Run(course_dir, course, lesson, fingerprint, require_sandbox, workers, stream).grade_all(jobs)
+    outcome.graded, outcome.flagged = done.graded, done.flagged
+    outcome.not_graded.update(done.not_graded)
+    outcome.regraded = len(regrading & set(done.graded))
+    if regrading:
+        stream.write(f"{outcome.regraded} regraded under the current grading fingerprint\n")
+    for flagged, flags in sorted(outcome.flagged.items()):
+        stream.write(for_terminal(f"flagged: {flagged}: {'; '.join(flags)}") + "\n")
+    for entry in read_refusals(course_dir.root, assignment_id):
+        if student in (None, entry["student"]):
+            instead = " (an earlier submission of theirs was collected instead)" if (
+                course_dir.folder("submitted", entry["student"], assignment_id).is_dir()) else ""
+            outcome.refused.append((entry["name"], entry["reason"]))
+            stream.write(for_terminal(f"not graded: {entry['name']}: refused at collect: {entry['reason']}{instead}")
+                         + "\n")
+    if outcome.not_graded:
+        stream.write(for_terminal(f"{len(outcome.not_graded)} submission(s) not graded: " + "; ".join(
+            f"{student}: {reason}" for student, reason in sorted(outcome.not_graded.items()))) + "\n")
+    stream.flush()
+    return outcome

@@ -3,7 +3,9 @@
 csv: one row per student, one column per exercise (`<assignment>/<exercise>`), a total per
 assignment and an overall total, read from nbgrader's gradebook (so a manual override made in the
 formgrader wins over our autograde score, as in nbgrader's own export).
-gradescope: per submission, a results.json in Gradescope's autograder format, from our report.
+gradescope: per submission of a student on the roster, a results.json in Gradescope's autograder
+format, from our report.
+A text cell that a spreadsheet would take for a formula is written as text (untrusted.csv_cell).
 """
 
 import csv
@@ -13,8 +15,9 @@ from pathlib import Path
 
 from nbgrader.api import MissingEntry
 
-from .autograde import find_submissions, report_path
+from .autograde import find_submissions, read_report, report_path
 from .coursedir import CourseDir
+from .untrusted import csv_cell
 
 
 def export_csv(course_dir, course, target):
@@ -44,8 +47,8 @@ def export_csv(course_dir, course, target):
             rows.append(row)
     with open(target, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([csv_cell(cell) for cell in header])
+        writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     return f"wrote {target}"
 
 
@@ -65,16 +68,16 @@ def export_gradescope(course_dir, course, target_dir):
     """Write <target_dir>/<student>/<assignment>/results.json; returns what to tell the instructor."""
     course_dir = CourseDir.of(course_dir)
     target_dir = Path(target_dir)
+    roster = course_dir.roster()
     written = []
     for lesson in course.available:
         for submission in find_submissions(course_dir, lesson):
-            path = report_path(course_dir, submission)
-            if not path.is_file():
+            stored = read_report(report_path(course_dir, submission))
+            if submission.student not in roster or stored is None:
                 continue
             out = target_dir / submission.student / lesson.id / "results.json"
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(json.dumps(gradescope_results(json.loads(path.read_text(encoding="utf-8"))),
-                                      indent=2), encoding="utf-8")
+            out.write_text(json.dumps(gradescope_results(stored), indent=2), encoding="utf-8")
             written.append(out)
     return f"wrote {len(written)} results.json file(s) under {target_dir}/"
 

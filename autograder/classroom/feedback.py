@@ -2,19 +2,22 @@
 
 The page is built from our report only: scores per exercise and, for each failed property, its
 statement, the smallest failing input, expected vs got and a hint. The hidden suites' source never
-reaches it (it is not in the report to begin with). Files land where nbgrader's release_feedback
-looks: feedback/<student>/<assignment>/<notebook>.html beside the submission's timestamp and secret.
+reaches it (it is not in the report to begin with), nor do the course's paths. Files land where
+nbgrader's release_feedback looks: feedback/<student>/<assignment>/<notebook>.html beside the
+submission's timestamp and secret. One submission's problem (a report that cannot be read, no
+secret to deliver it with) leaves out that page alone; everyone else's is released. Each student
+on the roster without a page is named with the reason (not graded yet, or refused at collect).
 """
 
 import html
-import json
 import shutil
 
 from autograder.engine.report import Report
 
-from .autograde import SUBMISSION_FILES, find_submissions, report_path
-from .coursedir import CourseDir
+from .autograde import SUBMISSION_FILES, find_submissions, hidden_paths, read_report, relative_names, report_path
+from .coursedir import CourseDir, read_refusals
 from .exchange import release_feedback
+from .untrusted import REPORT_BYTES, contained
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; color: #222; }
@@ -44,23 +47,43 @@ def render_html(student, report):
 
 
 def write_feedback(course_dir, course, assignment_id, release=True):
-    """Write the HTML of every graded submission; returns the written paths."""
+    """Write the HTML of every graded submission of a student on the roster; returns the written
+    paths and [(student, why there is no page)]."""
     lesson = course.lesson(assignment_id)
     course_dir = CourseDir.of(course_dir)
-    written = []
+    roster = course_dir.roster()
+    written, problems = [], []
     for submission in find_submissions(course_dir, lesson):
         path = report_path(course_dir, submission)
-        if not path.is_file():
+        if submission.student not in roster:
             continue
-        report = Report.from_json(json.loads(path.read_text(encoding="utf-8"))["report"])
+        if not path.is_file():
+            problems.append((submission.student, "not graded yet: `llmcourse autograde` grades it, or says why not"))
+            continue
+        try:
+            names = relative_names(submission.folder, hidden_paths(course_dir))
+            stored = contained(read_report(path), names, REPORT_BYTES)
+            report = Report.from_json(stored["report"])
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            problems.append((submission.student, f"its report cannot be read ({type(error).__name__}: {error})"))
+            continue
+        missing = [name for name in SUBMISSION_FILES if not (path.parent / name).is_file()]
+        if missing:
+            problems.append((submission.student, f"its submission has no {' or '.join(missing)}, without "
+                                                 "which nbgrader cannot deliver feedback"))
+            continue
         folder = course_dir.folder("feedback", submission.student, lesson.id)
         folder.mkdir(parents=True, exist_ok=True)
         for name in SUBMISSION_FILES:
-            if (path.parent / name).exists():
-                shutil.copy2(path.parent / name, folder / name)
+            shutil.copy2(path.parent / name, folder / name)
         target = folder / f"{lesson.id}.html"
-        target.write_text(render_html(submission.student, report), encoding="utf-8")
+        target.write_text(render_html(submission.student, report), encoding="utf-8", errors="backslashreplace")
         written.append(target)
+    paged = {path.parent.parent.name for path in written}
+    for entry in read_refusals(course_dir.root, lesson.id):
+        if entry["student"] in roster and entry["student"] not in paged:
+            problems.append((entry["student"], f"not graded: {entry['name']} was refused at collect: "
+                                               f"{entry['reason']}"))
     if release and written:
         release_feedback(course_dir, assignment_id)
-    return written
+    return written, problems
