@@ -50,3 +50,25 @@ def test_nothing_a_submission_did_reaches_the_next_one(tmp_path):
     failures = [t.message for e in clean.exercises for t in e.tests if not t.passed]
     assert clean.score == clean.max_score, failures
     assert workers.handed_out == 2 and workers.started >= 3  # two handed out, each once
+
+
+@pytest.mark.skipif(not sandbox.bwrap_works(), reason="needs bubblewrap")
+def test_a_spare_started_for_a_take_outlives_the_thread_that_took():
+    """A worker dies with the thread that started it: spares must come from the pool's own thread."""
+    import threading
+    import time
+
+    workers = WarmWorkers(spare=1)
+    limits = LESSON.budget.limits()
+    try:
+        taker = threading.Thread(target=lambda: workers.take(limits, True, [], LESSON.uses).kill())
+        taker.start()
+        taker.join()
+        deadline = time.monotonic() + 30
+        while not any(workers.ready.values()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+        spares = [worker for queue in workers.ready.values() for worker in queue]
+        assert len(spares) == 1 and spares[0].alive()
+    finally:
+        workers.close()

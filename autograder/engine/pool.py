@@ -6,9 +6,14 @@ JupyterLab server extension) keeps a few started and waiting, each for the sandb
 (its limits, what it uses, what it hides), and hands each out ONCE: one fresh process per
 submission, exactly as when started cold, so nothing a submission did can reach the next one. A
 worker that died while waiting is replaced, not handed out.
+
+Spares are started by one filler thread that lives as long as the pool: a worker dies with the
+thread that started it (PR_SET_PDEATHSIG follows the thread, not the process), so a thread per
+refill would kill each spare as soon as it was started.
 """
 
 import collections
+import queue
 import threading
 
 from .sandbox import WorkerProcess, covered_secrets
@@ -21,6 +26,8 @@ class WarmWorkers:
         self.lock = threading.Lock()
         self.closed = False
         self.started = self.handed_out = 0
+        self.requests = queue.SimpleQueue()  # (kind, hidden paths) to refill, for the filler thread
+        self.filler = None
 
     @staticmethod
     def _kind(limits, sandboxed, hidden_paths, uses):
@@ -40,12 +47,25 @@ class WarmWorkers:
                 else:
                     candidate.kill()
             self.handed_out += 1
-        threading.Thread(target=self._fill, args=(kind, hidden_paths), daemon=True).start()
+        self._request_fill(kind, hidden_paths)
         return worker or self._start(kind, hidden_paths)
 
     def prepare(self, limits, sandboxed, hidden_paths=(), uses=()):
         """Start the spare workers of a sandbox now (before the first submission needs one)."""
         self._fill(self._kind(limits, sandboxed, hidden_paths, uses), hidden_paths)
+
+    def _request_fill(self, kind, hidden_paths):
+        with self.lock:
+            if self.closed:
+                return
+            if self.filler is None:
+                self.filler = threading.Thread(target=self._filling, daemon=True, name="warm-workers")
+                self.filler.start()
+        self.requests.put((kind, hidden_paths))
+
+    def _filling(self):
+        while (request := self.requests.get()) is not None:
+            self._fill(*request)
 
     def _start(self, kind, hidden_paths):
         limits, sandboxed, _, uses = kind
@@ -71,5 +91,6 @@ class WarmWorkers:
             self.closed = True
             waiting = [worker for queue in self.ready.values() for worker in queue]
             self.ready.clear()
+        self.requests.put(None)
         for worker in waiting:
             worker.kill()
