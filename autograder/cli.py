@@ -7,7 +7,7 @@ Instructors (an nbgrader course directory; --course-dir, default: the current di
     llmcourse init COURSE_DIR [--roster CSV] [--db-url URL] [--no-owner-check]
     llmcourse release ASSIGNMENT             nbgrader generate_assignment + release_assignment
     llmcourse collect ASSIGNMENT             nbgrader collect, taking only regular files from students on the roster
-    llmcourse autograde ASSIGNMENT [--student S] [--workers N] [--force]
+    llmcourse autograde ASSIGNMENT [--student S] [--workers N] [--force] [--scheduler tcp://HOST:8786]
     llmcourse feedback ASSIGNMENT            HTML feedback, released through nbgrader's exchange
     llmcourse export [--format csv|gradescope] [-o PATH]
 The check service of a class (students check from JupyterLab without the suites; README):
@@ -108,7 +108,7 @@ def cmd_autograde(args, course):
     from .classroom.autograde import autograde
     from .classroom.untrusted import for_terminal
     outcome = autograde(args.course_dir, course, args.assignment, args.student, args.workers, args.force,
-                        require_sandbox=not args.allow_unsandboxed)
+                        require_sandbox=not args.allow_unsandboxed, scheduler=args.scheduler)
     for student, report in sorted(outcome.graded.items()):
         print(f"{for_terminal(student):<20} {report['score']:>4}/{report['max_score']}")
     return 1 if outcome.not_graded else 0
@@ -201,6 +201,7 @@ def parser():
     grade_all.add_argument("--workers", type=int, default=1)
     grade_all.add_argument("--force", action="store_true", help="regrade what is already graded")
     grade_all.add_argument("--allow-unsandboxed", action="store_true")
+    grade_all.add_argument("--scheduler", help="grade on this Dask scheduler's workers (README: several machines)")
     grade_all.set_defaults(run=cmd_autograde)
     export = sub.add_parser("export", help="export grades")
     export.add_argument("--course-dir", default=".")

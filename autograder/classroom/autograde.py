@@ -303,9 +303,13 @@ class Run:
         # The engine bounds a grading's time; this only catches a grading process that hangs anyway.
         self.time_limit = 2 * (budget.load_timeout + budget.submission_seconds) + 60
 
-    def grade_all(self, jobs):
+    def grade_all(self, jobs, cluster=None):
+        """Grade `jobs` in forked grading processes, or on `cluster` (a cluster.ClusterGrading)."""
         self.queue.extend(jobs)
         self.progress = Progress(len(jobs), self.stream)
+        if cluster is not None:
+            cluster.grade_all(self.queue, self._finish_from_cluster, self.failed)
+            return self.outcome
         try:
             while self.queue or self.children:
                 while self.queue and len(self.children) < self.workers:
@@ -415,6 +419,15 @@ class Run:
         if job.flags:
             self.outcome.flagged[student] = job.flags
         self.progress.step(for_terminal(f"{self.lesson.id} {student}: {report['score']}/{report['max_score']}"))
+
+    def _finish_from_cluster(self, job, outcome, seconds):
+        """A cluster worker graded the notebook; the copy for the formgrader is made here, beside the gradebook."""
+        if "failed" not in outcome and job.digest != "missing":
+            try:
+                write_review_copy(job.submission, self._review_path(job), self.course_dir.db_url)
+            except Exception as error:  # noqa: BLE001 -- a full disk, say: the grader's, graded again
+                return self.failed(job, f"writing the copy for the formgrader failed: {type(error).__name__}: {error}")
+        self.finish(job, outcome, seconds)
 
     def _review_path(self, job):
         """Where the child writes the submission's copy for the formgrader, until it is renamed into place."""
@@ -541,10 +554,22 @@ class Progress:
         self.stream.flush()
 
 
+def record_suite(course, lesson, require_sandbox, stream):
+    """Grade the lesson's own source notebook once in this process, so that every grading process
+    forked from it starts with the suite's examples recorded (engine/replay.py): a submission that
+    passes them is graded without running pytest and Hypothesis again; the first failing example
+    sends it through the full suite in a fresh sandbox, as when grading cold."""
+    report = grade(lesson.notebook, course, lesson.id, require_sandbox=require_sandbox)
+    if report.score != report.max_score:  # then nothing is recorded, and every submission is graded cold
+        stream.write(f"note: {lesson.id}'s own source notebook scores {report.score}/{report.max_score}: "
+                     "check the lesson (llmcourse check)\n")
+
+
 def autograde(course_dir, course, assignment_id, student=None, workers=1, force=False,
-              require_sandbox=True, stream=sys.stderr):
+              require_sandbox=True, stream=sys.stderr, scheduler=None):
     """Grade the collected submissions of one assignment; returns the run's Outcome. Refuses to start,
-    writing nothing, when the lesson's files disagree (CourseError) or the sandbox is missing."""
+    writing nothing, when the lesson's files disagree (CourseError) or the sandbox is missing.
+    `scheduler`: the address of a Dask scheduler to grade on (cluster.py) instead of local processes."""
     lesson = course.lesson(assignment_id)
     check_lesson_files(lesson)
     sandbox_available(require_sandbox)
@@ -570,7 +595,14 @@ def autograde(course_dir, course, assignment_id, student=None, workers=1, force=
     if regrading:
         stream.write(f"{len(regrading)} submission(s) of {assignment_id} were graded under an older grading "
                      "fingerprint (another suite, reference, engine or library version): grading them again\n")
-    done = Run(course_dir, course, lesson, fingerprint, require_sandbox, workers, stream).grade_all(jobs)
+    run = Run(course_dir, course, lesson, fingerprint, require_sandbox, workers, stream)
+    if scheduler:
+        from .cluster import ClusterGrading
+        done = run.grade_all(jobs, ClusterGrading(scheduler, lesson.id, require_sandbox, NOTEBOOK_BYTES))
+    else:
+        if len(jobs) > 1:
+            record_suite(course, lesson, require_sandbox, stream)
+        done = run.grade_all(jobs)
     outcome.graded, outcome.flagged = done.graded, done.flagged
     outcome.not_graded.update(done.not_graded)
     outcome.regraded = len(regrading & set(done.graded))
