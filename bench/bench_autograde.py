@@ -1,8 +1,12 @@
-"""Benchmark: `llmcourse autograde` (1 and 2 workers) against `nbgrader autograde`, side by side in one
-run, on the same collected submissions (N students x every available assignment).
+"""Benchmark: `llmcourse autograde` (1 and 2 grading processes, and a 2-worker Dask LocalCluster)
+against `nbgrader autograde`, side by side in one run, on the same collected submissions (N students
+x every available assignment).
 
 The students are the demo's: most submit the reference, some are half done with a mistake (ben), one
-in ten cheats (eve). Each tool grades its own copy of the course directory. Prints a table and saves
+in ten cheats (eve), one in ten hands in a broken notebook (a cell that does not parse). Each tool
+grades its own copy of the course directory. Then, from the cluster's cost per notebook, Dask's own
+overhead per task and the coordinator's cost per submission (it stores every result, alone): how
+long 10,000 and 100,000 submissions would take on 1, 10 and 100 workers. Prints the tables and saves
 bench/results/autograde.json.
 
 `--hostile`: what one hostile submission can cost the instructor's grader instead, under the
@@ -30,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder.authoring.build import solution_cells  # noqa: E402
 from autograder.classroom import autograde as autograde_module  # noqa: E402
+from autograder.classroom import cluster as cluster_module  # noqa: E402
 from autograder.classroom import exchange  # noqa: E402
 from autograder.classroom.coursedir import CONFIG_FILE, init_course  # noqa: E402
 from autograder.classroom.demo import ada, ben, eve  # noqa: E402
@@ -45,7 +50,7 @@ def make_course(base, course, students):
     for lesson in course.available:
         exchange.release(root, lesson.id)
     for index in range(students):
-        work = eve if index % 10 == 9 else ben if index % 3 == 2 else ada
+        work = eve if index % 10 == 9 else broken if index % 10 == 4 else ben if index % 3 == 2 else ada
         desk = exchange.StudentDesk(base / "students" / f"s{index:02d}", course.id, f"s{index:02d}",
                                      root / "exchange")
         for lesson in course.available:
@@ -56,6 +61,14 @@ def make_course(base, course, students):
     for lesson in course.available:
         exchange.collect(root, lesson.id)
     return root
+
+
+def broken(lesson, notebook):
+    """Half the work done, then a cell that does not parse."""
+    notebook = ben(lesson, notebook)
+    cell = next(iter(solution_cells(notebook).values()))
+    cell["source"] = cell["source"].replace("):", ")", 1)
+    return notebook
 
 
 def copy_course(root, target):
@@ -157,6 +170,55 @@ def measured(command):
         return seconds, round(peak_kb / 1024), said.read()
 
 
+WORKER_COUNTS = (1, 10, 100)
+SUBMISSION_COUNTS = (10_000, 100_000)
+
+
+def dask_task_overhead(cluster, tasks=200):
+    """Seconds a task costs in Dask itself: the round trip of tasks that do nothing."""
+    from distributed import Client
+
+    with Client(cluster) as client:
+        client.gather([client.submit(len, b"warm", key=f"warm-{i}") for i in range(10)])
+        start = time.perf_counter()
+        client.gather([client.submit(len, b"x" * 50_000, key=f"noop-{i}") for i in range(tasks)])
+        return (time.perf_counter() - start) / tasks
+
+
+def coordinator_cost(root, course, lessons):
+    """Seconds the coordinator spends per submission (reading it, storing the report and scores,
+    the formgrader's copy): autograde with a cluster that answers at once, with outcomes graded
+    beforehand. The coordinator is one process: it bounds how far workers can scale."""
+    from autograder.classroom.coursedir import CourseDir
+
+    course_dir, spent, count = CourseDir.of(root), 0.0, 0
+    for lesson in lessons:
+        outcomes = {submission.student: autograde_module.grade_submission(course, lesson.id, submission.folder)
+                    for submission in autograde_module.find_submissions(course_dir, lesson)}
+
+        class AnswersAtOnce:
+            def grade_all(self, queue, finish, failed):
+                while queue:
+                    job = queue.popleft()
+                    cluster_module.read_notebook(job, autograde_module.NOTEBOOK_BYTES)
+                    finish(job, outcomes[job.submission.student], 0.0)
+
+        jobs = [autograde_module.read_job(s, course_dir.roster())
+                for s in autograde_module.find_submissions(course_dir, lesson)]
+        run = autograde_module.Run(course_dir, course, lesson, "bench", True, 1, open(os.devnull, "w"))
+        start = time.perf_counter()
+        run.grade_all(jobs, AnswersAtOnce())
+        spent, count = spent + time.perf_counter() - start, count + len(jobs)
+    return spent / count
+
+
+def scaling_table(per_worker, task_overhead, coordinator):
+    """{submissions: {workers: hours}}: each worker grades a notebook in `per_worker` + `task_overhead`
+    seconds, and the coordinator handles one in `coordinator` seconds, one at a time."""
+    return {count: {workers: count * max((per_worker + task_overhead) / workers, coordinator) / 3600
+                    for workers in WORKER_COUNTS} for count in SUBMISSION_COUNTS}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=20)
@@ -181,33 +243,53 @@ def main():
     base = Path(tempfile.mkdtemp(prefix="llmcourse-bench-autograde-"))
     root = make_course(base, course, args.students)
     notebooks = args.students * len(lessons)
-    runs = [("llmcourse autograde", 1, ["llmcourse", "autograde", "{a}", "--workers", "1"]),
-            ("llmcourse autograde", 2, ["llmcourse", "autograde", "{a}", "--workers", "2"]),
-            ("nbgrader autograde", 1, ["nbgrader", "autograde", "{a}"])]
-    rows = []
-    for name, workers, template in runs:
-        copy = copy_course(root, base / f"{name.split()[0]}-{workers}")
-        per_lesson = {lesson.id: round(timed([part.format(a=lesson.id) for part in template], copy), 2)
-                      for lesson in lessons}
-        total = sum(per_lesson.values())
-        rows.append({"tool": name, "workers": workers, "notebooks": notebooks, "total_s": round(total, 2),
-                     "per_notebook_s": round(total / notebooks, 3), "per_lesson_s": per_lesson})
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster:
+        runs = [("llmcourse autograde", "1 process", ["llmcourse", "autograde", "{a}", "--workers", "1"]),
+                ("llmcourse autograde", "2 processes", ["llmcourse", "autograde", "{a}", "--workers", "2"]),
+                ("llmcourse autograde --scheduler", "2-worker LocalCluster",
+                 ["llmcourse", "autograde", "{a}", "--scheduler", cluster.scheduler_address]),
+                ("nbgrader autograde", "1 process", ["nbgrader", "autograde", "{a}"])]
+        rows = []
+        for index, (name, workers, template) in enumerate(runs):
+            copy = copy_course(root, base / f"run-{index}")
+            per_lesson = {lesson.id: round(timed([part.format(a=lesson.id) for part in template], copy), 2)
+                          for lesson in lessons}
+            total = sum(per_lesson.values())
+            rows.append({"tool": name, "workers": workers, "notebooks": notebooks, "total_s": round(total, 2),
+                         "per_notebook_s": round(total / notebooks, 3), "per_lesson_s": per_lesson})
+        task_overhead = dask_task_overhead(cluster)
     peer = rows[-1]["total_s"]
     for row in rows:
         row["nbgrader_over_this"] = round(peer / row["total_s"], 2)
+        row["throughput_over_1_process"] = round(rows[0]["total_s"] / row["total_s"], 2)
+    coordinator = coordinator_cost(copy_course(root, base / "coordinator"), course, lessons)
+    # A cluster worker's cost per notebook, from the 2-worker cluster's run (both kept busy).
+    per_worker = rows[2]["total_s"] * 2 / notebooks
+    scaling = scaling_table(per_worker, task_overhead, coordinator)
 
     print(f"{args.students} students x {len(lessons)} assignments = {notebooks} notebooks, "
           f"{os.cpu_count()} cores")
-    print(f"{'tool':<22}{'workers':>8}{'total s':>10}{'s/notebook':>12}{'nbgrader/this':>15}")
+    print(f"{'tool':<33}{'workers':>23}{'total s':>9}{'s/notebook':>12}{'nbgrader/this':>15}{'vs 1 process':>14}")
     for row in rows:
-        print(f"{row['tool']:<22}{row['workers']:>8}{row['total_s']:>10.1f}{row['per_notebook_s']:>12.3f}"
-              f"{row['nbgrader_over_this']:>15.2f}")
+        print(f"{row['tool']:<33}{row['workers']:>23}{row['total_s']:>9.1f}{row['per_notebook_s']:>12.3f}"
+              f"{row['nbgrader_over_this']:>15.2f}{row['throughput_over_1_process']:>14.2f}")
+    print(f"\nper notebook: {per_worker:.3f} s on a cluster worker, {task_overhead * 1000:.1f} ms of Dask per task, "
+          f"{coordinator * 1000:.1f} ms in the coordinator (reading, storing, the formgrader's copy)")
+    print(f"{'submissions':>12}" + "".join(f"{f'{w} workers':>14}" for w in WORKER_COUNTS))
+    for count, hours in scaling.items():
+        print(f"{count:>12,}" + "".join(f"{h:>12.2f} h" for h in hours.values()))
     (out / "autograde.json").write_text(json.dumps(
         {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-         "students": args.students, "lessons": [lesson.id for lesson in lessons], "rows": rows},
+         "students": args.students, "lessons": [lesson.id for lesson in lessons], "rows": rows,
+         "per_notebook_on_a_cluster_worker_s": round(per_worker, 4), "dask_overhead_per_task_s": round(task_overhead, 5),
+         "coordinator_per_notebook_s": round(coordinator, 4),
+         "scaling_hours": {str(count): {str(w): round(h, 3) for w, h in hours.items()}
+                           for count, hours in scaling.items()}},
         indent=2) + "\n", encoding="utf-8")
     print(f"saved {out / 'autograde.json'}; course copies in {base}")
-
 
 if __name__ == "__main__":
     main()
