@@ -49,7 +49,9 @@ def test_nothing_a_submission_did_reaches_the_next_one(tmp_path):
     assert tainted.score < tainted.max_score  # the traces were left (numpy.exp broken there)
     failures = [t.message for e in clean.exercises for t in e.tests if not t.passed]
     assert clean.score == clean.max_score, failures
-    assert workers.handed_out == 2 and workers.started >= 3  # two handed out, each once
+    # Each grading took at least one worker (a replayed suite takes a fresh one at its first failing
+    # example), and each was handed out once: a spare was always waiting beyond them.
+    assert workers.handed_out >= 2 and workers.started > workers.handed_out
 
 
 @pytest.mark.skipif(not sandbox.bwrap_works(), reason="needs bubblewrap")

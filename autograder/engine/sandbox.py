@@ -253,8 +253,12 @@ def bwrap_command(python, worker_dir, fds, hidden_paths, scratch_mb, uses=()):
     for path in used_paths(tuple(uses)):
         binds += [*_dirs_toward(path, made, roots, covered), "--ro-bind", path, path]
     binds += [arg for folder in covered for arg in ("--remount-ro", folder)]
+    # A secret inside an emptied package folder (the course installed as a wheel) is gone already,
+    # and could not be covered there (the folder is read-only by now); what a lesson uses is never
+    # the course's own code.
     for secret in covered_secrets(hidden_paths):
-        binds += ["--tmpfs", secret, "--remount-ro", secret]
+        if not _inside(secret, covered):
+            binds += ["--tmpfs", secret, "--remount-ro", secret]
     binds += ["--perms", "0755", "--dir", INSIDE]
     for name in WORKER_FILES:
         binds += ["--ro-bind", str(worker_dir / name), f"{INSIDE}/{name}"]
