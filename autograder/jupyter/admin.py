@@ -6,20 +6,14 @@ import os
 import urllib.parse
 from pathlib import Path
 
+from ..classroom.coursedir import read_roster
 from ..engine.course import CourseError
 from .store import Store
 
 
 def roster_ids(roster):
-    """The student ids of a roster CSV (header `id,first_name,last_name,email`; only `id` is needed)."""
-    try:
-        with open(roster, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as error:
-        raise CourseError(f"cannot read the roster {roster}: {error.strerror}") from None
-    if not rows or "id" not in rows[0]:
-        raise CourseError(f"{roster}: expected a CSV with a header line naming an `id` column")
-    ids = [row["id"].strip() for row in rows if (row["id"] or "").strip()]
+    """The student ids of a roster CSV (the course's roster format: coursedir.read_roster)."""
+    ids = [student["id"] for student in read_roster(roster)]
     if len(set(ids)) != len(ids):
         raise CourseError(f"{roster}: a student id appears twice")
     return ids
