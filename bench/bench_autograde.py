@@ -67,7 +67,7 @@ def broken(lesson, notebook):
     """Half the work done, then a cell that does not parse."""
     notebook = ben(lesson, notebook)
     cell = next(iter(solution_cells(notebook).values()))
-    cell["source"] = cell["source"].replace("):", ")", 1)
+    cell["source"] = "".join(cell["source"]).replace("):", ")", 1)
     return notebook
 
 
