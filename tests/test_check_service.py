@@ -314,10 +314,13 @@ def test_tokens_and_export_from_the_command_line(tmp_path):
     store.finish(admitted.check_id, "graded", {"score": 3, "max_score": 10, "grading": {"fingerprint": "f"},
                                                "sandboxed": True, "exercises": [{"name": "softmax", "score": 2,
                                                                                  "max_score": 2}]})
+    refused = store.admit("ada", LESSON.id, "k2", b"{}", Limit())
+    store.finish(refused.check_id, "refused", message="=HYPERLINK(\"http://evil\")")  # student text in a reason
     subprocess.run([*run, "checks", "--db-url", db_url, "-o", "all.csv"], cwd=tmp_path, check=True,
                    capture_output=True, timeout=120)
     exported = (tmp_path / "all.csv").read_text(encoding="utf-8").splitlines()
     assert exported[1].startswith(f"1,ada,{LESSON.id},1,") and ",graded,3,10,softmax=2/2,f,True," in exported[1]
+    assert exported[2].endswith(',"\'=HYPERLINK(""http://evil"")"'), exported[2]  # shown as text, never run
     subprocess.run([*run, "checks", "--db-url", db_url, "--before", "2020-01-01", "-o", "early.csv"], cwd=tmp_path,
                    check=True, capture_output=True, timeout=120)
     assert len((tmp_path / "early.csv").read_text(encoding="utf-8").splitlines()) == 1

@@ -11,8 +11,9 @@ suites that passed (engine/replay.py) serve many tasks: each task still gets a f
 
 A worker that dies mid-task: the scheduler hands its tasks to another worker; a task that fails on
 every worker (distributed.scheduler.allowed-failures), or a grading that failed on the grader's
-side, is tried once more by the coordinator, then left ungraded with the reason, for the next run. Each result arrives once (as_completed) and is
-stored once, under the submission's hash, so nothing is lost or doubled.
+side, is tried once more by the coordinator, then left ungraded with the reason, for the next run.
+Each result arrives once (as_completed) and is stored once, under the submission's hash, so nothing
+is lost or doubled.
 """
 
 import hashlib

@@ -23,6 +23,8 @@ from sqlalchemy import (ForeignKey, Index, LargeBinary, String, Text, UniqueCons
                         select)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from ..classroom.untrusted import csv_cell
+
 TOKEN_PREFIX = "llmc_"
 
 
@@ -219,10 +221,11 @@ class Store:
             for check in checks:
                 attempt = attempts[check.student_id, check.assignment] = attempts.get(
                     (check.student_id, check.assignment), 0) + 1
-                writer.writerow([check.id, check.student_id, check.assignment, attempt, _iso(check.received_at),
-                                 _iso(check.finished_at), check.status, _blank(check.score), _blank(check.max_score),
-                                 " ".join(f"{e.exercise}={e.score}/{e.max_score}" for e in check.exercises),
-                                 check.fingerprint or "", _blank(check.sandboxed), check.message or ""])
+                row = [check.id, check.student_id, check.assignment, attempt, _iso(check.received_at),
+                       _iso(check.finished_at), check.status, _blank(check.score), _blank(check.max_score),
+                       " ".join(f"{e.exercise}={e.score}/{e.max_score}" for e in check.exercises),
+                       check.fingerprint or "", _blank(check.sandboxed), check.message or ""]
+                writer.writerow([csv_cell(cell) for cell in row])  # a message may quote student text
             return len(checks)
 
 
