@@ -192,9 +192,11 @@ def coordinator_cost(root, course, lessons):
     from autograder.classroom.coursedir import CourseDir
 
     course_dir, spent, count = CourseDir.of(root), 0.0, 0
+    roster = course_dir.roster()
     for lesson in lessons:
+        submissions = autograde_module.find_submissions(course_dir, lesson)
         outcomes = {submission.student: autograde_module.grade_submission(course, lesson.id, submission.folder)
-                    for submission in autograde_module.find_submissions(course_dir, lesson)}
+                    for submission in submissions}
 
         class AnswersAtOnce:
             def grade_all(self, queue, finish, failed):
@@ -203,8 +205,7 @@ def coordinator_cost(root, course, lessons):
                     cluster_module.read_notebook(job, autograde_module.NOTEBOOK_BYTES)
                     finish(job, outcomes[job.submission.student], 0.0)
 
-        jobs = [autograde_module.read_job(s, course_dir.roster())
-                for s in autograde_module.find_submissions(course_dir, lesson)]
+        jobs = [autograde_module.read_job(submission, roster) for submission in submissions]
         run = autograde_module.Run(course_dir, course, lesson, "bench", True, 1, open(os.devnull, "w"))
         start = time.perf_counter()
         run.grade_all(jobs, AnswersAtOnce())

@@ -10,7 +10,10 @@ full disk), are tried once more; a second failure leaves the submission UNGRADED
 for it, the reason is shown, the run exits nonzero and the next run grades it. Only the submission
 itself (a notebook that is no notebook) scores zero, with its reason. Children die with this
 process (PR_SET_PDEATHSIG, even under kill -9), and the group of each running child is killed when
-the run ends.
+the run ends. Before forking, this process grades the lesson's own notebook once (`record_suite`),
+so that every child replays the suite's recorded examples. With `--scheduler`, cluster.py sends
+the gradings to a Dask cluster instead, and this process stores what comes back, as below (the
+copy for the formgrader is then made here).
 
 Only students on the roster are graded, and only submissions of regular files (untrusted.py); what
 collect refused is shown too ("not graded: ... refused at collect"). A timestamp.txt that holds no
