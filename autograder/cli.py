@@ -248,8 +248,19 @@ def parser():
     return p
 
 
+def skip_iri_grammars():
+    """jsonschema, which nbformat and nbgrader import, imports rfc3987_syntax when it is installed
+    (JupyterLab's jupyter-events brings it) only to check the "iri" string format, and importing it
+    compiles 38 Lark grammars: 0.85 s, a third of `llmcourse autograde`'s start-up, paid again by
+    every command. No schema these commands validate has that format, so the import is refused here:
+    None in sys.modules makes it raise ImportError, as if the package were absent, which jsonschema
+    expects."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def main(argv=None):
     args = parser().parse_args(argv)
+    skip_iri_grammars()
     try:
         # build writes the notebooks that loading checks for; new-lesson checks what it writes itself.
         checks = {"build": {"need_notebooks": False}, "new-lesson": {"check_files": False}}

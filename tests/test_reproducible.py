@@ -3,10 +3,11 @@ else the grading process imported, nor on whether the suite was replayed or run 
 
 import sys
 
+import pytest
 from hypothesis.internal.conjecture import providers
 
 from autograder.authoring.build import build_notebook
-from autograder.engine import replay
+from autograder.engine import replay, score
 from support import COURSE, exercise_result, grade_with, lesson_mistakes
 
 LESSON = COURSE.lesson("01-introduction")
@@ -38,14 +39,54 @@ def test_constants_of_other_local_modules_change_no_example(tmp_path, monkeypatc
         sys.modules.pop("lots_of_constants", None)
 
 
-def test_a_replayed_grading_equals_a_full_one(tmp_path, monkeypatch):
+@pytest.fixture
+def plans(monkeypatch):
+    """This process's recorded suites, empty for the test."""
     monkeypatch.setattr(replay, "PLANS", {})
-    from autograder.engine import score
     monkeypatch.setattr(score, "PLANS", replay.PLANS)
-    cold_mistake = softmax_feedback(tmp_path / "cold", only=None)
+    return replay.PLANS
+
+
+def mistake_report(tmp_path):
+    code = lesson_mistakes(LESSON).MISTAKES["softmax"]["no max shift"]
+    return grade_with(LESSON, {"softmax": code}, tmp_path, base=build_notebook(LESSON)).to_json()["exercises"]
+
+
+def counted(monkeypatch, module, name):
+    """Count the calls of module.name; returns the list of their arguments."""
+    calls, real = [], getattr(module, name)
+
+    def count(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(module, name, count)
+    return calls
+
+
+def test_a_replayed_grading_equals_a_full_one(tmp_path, plans):
     full = grade_with(LESSON, {}, tmp_path / "full", base=build_notebook(LESSON)).to_json()
-    assert replay.PLANS, "a passing grading records its examples"
+    assert plans, "a passing grading records its examples"
     replayed = grade_with(LESSON, {}, tmp_path / "replayed", base=build_notebook(LESSON)).to_json()
     assert replayed["exercises"] == full["exercises"]
-    # A failing replay stops, and the submission is graded in full, afresh: the same feedback.
-    assert softmax_feedback(tmp_path / "warm", only=None) == cold_mistake
+
+
+def test_a_mistake_is_graded_as_cold_with_only_the_failing_properties_under_hypothesis(tmp_path, plans,
+                                                                                        monkeypatch):
+    cold = mistake_report(tmp_path / "cold")
+    grade_with(LESSON, {}, tmp_path / "full", base=build_notebook(LESSON))
+    replayed_afresh = counted(monkeypatch, score, "replay_property")
+    runs = counted(monkeypatch, score, "_run_pytest")
+    assert mistake_report(tmp_path / "warm") == cold
+    passing = [t for e in cold for t in e["tests"] if t["passed"]]
+    assert len(runs) == 1 and len(replayed_afresh) == len(passing) > 0
+
+
+def test_a_replay_that_fails_in_the_fresh_worker_grades_everything_in_full(tmp_path, plans, monkeypatch):
+    """Code that keeps state between calls can pass a property in one worker and fail it in the
+    next: then the submission is graded in full, in a third worker, as cold."""
+    cold = mistake_report(tmp_path / "cold")
+    grade_with(LESSON, {}, tmp_path / "full", base=build_notebook(LESSON))
+    monkeypatch.setattr(score, "replay_property", lambda *args: False)
+    runs = counted(monkeypatch, score, "_run_pytest")
+    assert mistake_report(tmp_path / "warm") == cold
+    assert [args[-1] == {} for args in runs] == [False, True]

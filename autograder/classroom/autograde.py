@@ -1,19 +1,21 @@
 """`llmcourse autograde`: grade every collected submission with our engine, into nbgrader's gradebook.
 
 Each submission is graded by `grade_submission` (one collected submission in, its outcome out as
-plain data) in a child process of its own (up to `--workers` at once), its student code in the
-sandbox further down, so a crash or an out-of-memory kill takes only that submission; the child's
-own data is capped (GRADER_MEMORY_MB), so one submission cannot take the grader's memory.
-A grader-side failure is never a student's zero: a child that dies, overruns its time or fails on
-the grader's side (a SuiteError, any unexpected exception), and a result that cannot be stored (a
-full disk), are tried once more; a second failure leaves the submission UNGRADED: nothing is stored
-for it, the reason is shown, the run exits nonzero and the next run grades it. Only the submission
-itself (a notebook that is no notebook) scores zero, with its reason. Children die with this
-process (PR_SET_PDEATHSIG, even under kill -9), and the group of each running child is killed when
-the run ends. Before forking, this process grades the lesson's own notebook once (`record_suite`),
-so that every child replays the suite's recorded examples. With `--scheduler`, cluster.py sends
-the gradings to a Dask cluster instead, and this process stores what comes back, as below (the
-copy for the formgrader is then made here).
+plain data) in a grading process forked from this one (up to `--workers` at once), its student code
+in a fresh sandbox further down, so a crash or an out-of-memory kill takes only what that process
+was grading. A grading process lives for the run, as a Dask worker does: its sandboxes start ahead
+of need (engine/pool.py: each still serves one submission), it replays a suite its first passing
+submission recorded (engine/replay.py), and it pays its imports once. Its own data is capped
+(GRADER_MEMORY_MB), so one submission cannot take the grader's memory; after a failure, or once
+its memory has grown past half the cap, it is replaced by a fresh one.
+A grader-side failure is never a student's zero: a grading process that dies, overruns its time or
+fails on the grader's side (a SuiteError, any unexpected exception), and a result that cannot be
+stored (a full disk), are tried once more; a second failure leaves the submission UNGRADED: nothing
+is stored for it, the reason is shown, the run exits nonzero and the next run grades it. Only the
+submission itself (a notebook that is no notebook) scores zero, with its reason. Grading processes
+die with this process (PR_SET_PDEATHSIG, even under kill -9), and the group of each is killed when
+the run ends. With `--scheduler`, cluster.py sends the gradings to a Dask cluster instead, and this
+process stores what comes back, as below (the copy for the formgrader is then made here).
 
 Only students on the roster are graded, and only submissions of regular files (untrusted.py); what
 collect refused is shown too ("not graded: ... refused at collect"). A timestamp.txt that holds no
@@ -21,8 +23,8 @@ time is that submission's problem: it is graded, recorded without a time, and fl
 report keeps is contained: each message cut to a few KB, the whole report to REPORT_BYTES, lone
 surrogates escaped, course paths named relative to the submission.
 
-The child also writes the submission's copy for the formgrader (locked cells restored) beside its
-place: mending a notebook costs time and memory, which the child bears. This process writes the
+The grading process also writes the submission's copy for the formgrader (locked cells restored)
+beside its place: mending a notebook costs time and memory, which it bears. This process writes the
 rest: the report, timestamp and secret beside their places, then the scores into the gradebook
 under each exercise's grade cell, then renames every file into place, the report last. A report
 whose submission hash and grading fingerprint match means "done": a rerun skips it unless --force,
@@ -56,6 +58,7 @@ from autograder.engine.course import check_lesson_files
 from autograder.engine.fingerprint import grading_fingerprint, versions
 from autograder.engine.notebook import NotebookError
 from autograder.engine.pipeline import grade, sandbox_available
+from autograder.engine.pool import WarmWorkers
 from autograder.engine.report import ExerciseResult, Report, TestResult
 from autograder.engine.sandbox import bwrap_works, die_with_parent
 
@@ -77,6 +80,7 @@ ATTEMPTS = 2
 GRADER_MEMORY_MB = 2048
 MB = 1024 * 1024
 CHUNK = 1 << 16
+LENGTH_BYTES = 8  # before each outcome a grading process sends
 
 
 @dataclasses.dataclass
@@ -203,7 +207,7 @@ def grade_submission(course, assignment_id, folder, *, require_sandbox=True, hid
     may show (the course directory). `review_copy_to`: where to write the copy for the formgrader
     (`write_review_copy`; needs the gradebook's `db_url`). `workers`: an engine pool.WarmWorkers, in a
     process that grades many. Student code runs in the sandbox; the rest runs in the calling process,
-    so call it in a process of its own (autograde forks one per submission) or a long-lived worker."""
+    so call it in a process of its own (autograde forks its grading processes) or a long-lived worker."""
     folder = Path(folder)
     notebook = folder / f"{assignment_id}.ipynb"
     try:
@@ -246,29 +250,40 @@ def grader_memory_mb(lesson):
     return max(GRADER_MEMORY_MB, lesson.budget.memory_mb)
 
 
-def _grade_in_child(write_fd, course, job, assignment, require_sandbox, hidden, review, db_url):
-    """In the forked grading process: cap its memory, grade, send the outcome as JSON and leave."""
+def _serve(requests_fd, outcomes_fd, course, assignment, require_sandbox, hidden, db_url):
+    """A grading process: cap its memory, then grade each submission asked for on `requests_fd` (a
+    JSON line: its folder, where to write the formgrader's copy) and answer on `outcomes_fd` (8 bytes
+    of length, then the outcome as JSON), until the requests end. Its WarmWorkers start the next
+    sandbox while this one is graded; each submission still gets a fresh one."""
     try:
         resource.setrlimit(resource.RLIMIT_DATA, (grader_memory_mb(course.lesson(assignment)) * MB,
                                                   resource.RLIM_INFINITY))
-        outcome = grade_submission(course, assignment, job.submission.folder, require_sandbox=require_sandbox,
-                                   hidden=hidden, review_copy_to=review if job.digest != "missing" else None,
-                                   db_url=db_url)
-        data = json.dumps(outcome).encode("ascii")
-        while data:
-            data = data[os.write(write_fd, data):]
+        workers = WarmWorkers()
+        with os.fdopen(requests_fd, "rb") as requests:
+            for line in requests:
+                request = json.loads(line)
+                review = request["review"] and Path(request["review"])
+                outcome = grade_submission(course, assignment, request["folder"], require_sandbox=require_sandbox,
+                                           hidden=hidden, review_copy_to=review, db_url=db_url, workers=workers)
+                data = json.dumps(outcome).encode("ascii")
+                data = len(data).to_bytes(LENGTH_BYTES, "big") + data
+                while data:
+                    data = data[os.write(outcomes_fd, data):]
+        workers.close()
     finally:
         os._exit(0)
 
 
 @dataclasses.dataclass
-class Child:
-    job: Job
+class Grader:
+    """A grading process (`_serve`), and the job it is grading, if any."""
     pid: int
-    fd: int
-    deadline: float
+    requests: int  # the fd this process writes requests to
+    outcomes: int  # the fd it reads outcomes from
+    job: Job = None
+    deadline: float = None
+    started: float = None
     received: bytearray = dataclasses.field(default_factory=bytearray)
-    started: float = dataclasses.field(default_factory=time.monotonic)
     status: int = None  # as waitpid gives it, once reaped
 
 
@@ -293,13 +308,13 @@ class Outcome:
 
 
 class Run:
-    """One autograde run: the children, their results, and what is stored."""
+    """One autograde run: the grading processes, their results, and what is stored."""
 
     def __init__(self, course_dir, course, lesson, fingerprint, require_sandbox, workers, stream):
         self.course_dir, self.course, self.lesson, self.fingerprint = course_dir, course, lesson, fingerprint
         self.require_sandbox, self.workers, self.stream = require_sandbox, max(1, workers), stream
         self.outcome = Outcome()
-        self.children = {}
+        self.graders = {}  # {the fd of its outcomes: Grader}
         self.queue = collections.deque()
         self.selector = selectors.DefaultSelector()
         budget = lesson.budget
@@ -307,102 +322,128 @@ class Run:
         self.time_limit = 2 * (budget.load_timeout + budget.submission_seconds) + 60
 
     def grade_all(self, jobs, cluster=None):
-        """Grade `jobs` in forked grading processes, or on `cluster` (a cluster.ClusterGrading)."""
+        """Grade `jobs` in grading processes forked from this one, or on `cluster` (a cluster.ClusterGrading)."""
         self.queue.extend(jobs)
         self.progress = Progress(len(jobs), self.stream)
         if cluster is not None:
             cluster.grade_all(self.queue, self._finish_from_cluster, self.failed)
             return self.outcome
         try:
-            while self.queue or self.children:
-                while self.queue and len(self.children) < self.workers:
-                    job = self.queue.popleft()
-                    try:
-                        self._start(job)
-                    except OSError as error:  # no memory or processes left for a fork: tried again later
-                        self.failed(job, f"no grading process could be started: {error}")
-                if not self.children:
+            while self.queue or self._busy():
+                self._hand_out()
+                busy = self._busy()
+                if not busy:
                     continue
-                wait = min(child.deadline for child in self.children.values()) - time.monotonic()
+                wait = min(grader.deadline for grader in busy) - time.monotonic()
                 for key, _ in self.selector.select(timeout=min(max(wait, 0.0), 1.0)):
                     self._read(key.data)
-                for child in list(self.children.values()):
-                    if child.fd is None:
-                        self._finish(child)
-                    elif time.monotonic() > child.deadline:
-                        self._kill(child)
-                        self.failed(child.job, f"the grading process took longer than {self.time_limit:g} s")
+                for grader in self._busy():
+                    if time.monotonic() > grader.deadline:
+                        self._lost(grader, lambda _: f"the grading process took longer than {self.time_limit:g} s")
         finally:
-            for child in list(self.children.values()):
-                self._kill(child)
+            for grader in list(self.graders.values()):
+                self._kill(grader)
         return self.outcome
 
-    def _start(self, job):
-        read_fd, write_fd = os.pipe()
+    def _busy(self):
+        return [grader for grader in self.graders.values() if grader.job is not None]
+
+    def _hand_out(self):
+        """Give each idle grading process a job, starting processes up to `workers` while jobs wait."""
+        idle = [grader for grader in self.graders.values() if grader.job is None]
+        while self.queue and (idle or len(self.graders) < self.workers):
+            job = self.queue.popleft()
+            try:
+                grader = idle.pop() if idle else self._start()
+            except OSError as error:  # no memory or processes left for a fork: tried again later
+                self.failed(job, f"no grading process could be started: {error}")
+                return
+            review = self._review_path(job) if job.digest != "missing" else None
+            request = json.dumps({"folder": str(job.submission.folder), "review": review and str(review)})
+            grader.job, grader.started = job, time.monotonic()
+            grader.deadline = grader.started + self.time_limit
+            try:
+                os.write(grader.requests, request.encode("utf-8") + b"\n")  # far below a pipe's buffer
+            except OSError:  # it died while idle
+                self._lost(grader, _exit_reason)
+
+    def _start(self):
+        """Fork a grading process (`_serve`). It dies with this process, and its group is killed with it."""
+        requests_read, requests_write = os.pipe()
+        outcomes_read, outcomes_write = os.pipe()
         parent = os.getpid()
-        review = self._review_path(job)
         pid = os.fork()
         if pid == 0:
             try:
-                os.close(read_fd)
+                for fd in [requests_write, outcomes_read, *(fd for g in self.graders.values()
+                                                             for fd in (g.requests, g.outcomes))]:
+                    os.close(fd)
                 os.setpgid(0, 0)
                 die_with_parent()
                 if os.getppid() != parent:  # the parent died before the line above
                     os._exit(1)
-                _grade_in_child(write_fd, self.course, job, self.lesson.id, self.require_sandbox,
-                                hidden_paths(self.course_dir), review,
-                                self.course_dir.db_url)
+                _serve(requests_read, outcomes_write, self.course, self.lesson.id, self.require_sandbox,
+                       hidden_paths(self.course_dir), self.course_dir.db_url)
             finally:
                 os._exit(1)
-        os.close(write_fd)
+        os.close(requests_read)
+        os.close(outcomes_write)
         try:
             os.setpgid(pid, pid)  # also here: whichever runs first, the group exists before it is killed
         except OSError:
             pass
-        os.set_blocking(read_fd, False)
-        child = Child(job, pid, read_fd, time.monotonic() + self.time_limit)
-        self.children[pid] = child
-        self.selector.register(read_fd, selectors.EVENT_READ, child)
+        os.set_blocking(outcomes_read, False)
+        grader = Grader(pid, requests_write, outcomes_read)
+        self.graders[outcomes_read] = grader
+        self.selector.register(outcomes_read, selectors.EVENT_READ, grader)
+        return grader
 
-    def _read(self, child):
+    def _read(self, grader):
         try:
-            chunk = os.read(child.fd, CHUNK)
+            chunk = os.read(grader.outcomes, CHUNK)
         except BlockingIOError:
             return
-        if chunk and len(child.received) + len(chunk) <= REPORT_BYTES:
-            child.received += chunk
+        grader.received += chunk
+        size = int.from_bytes(grader.received[:LENGTH_BYTES], "big") if len(grader.received) >= LENGTH_BYTES else 0
+        if not chunk or grader.job is None:  # it died, or spoke unasked
+            return self._lost(grader, _exit_reason)
+        if size > REPORT_BYTES:  # grade_submission contains its outcome: more is a grader bug
+            return self._lost(grader, lambda _: f"the grading process sent more than {REPORT_BYTES} bytes")
+        if len(grader.received) < LENGTH_BYTES + size:
             return
-        self.selector.unregister(child.fd)
-        os.close(child.fd)
-        child.fd = None
-        if chunk:  # our child contains its report: more than REPORT_BYTES is a grader bug
-            self._kill(child)
-            self.failed(child.job, f"the grading process sent more than {REPORT_BYTES} bytes")
-
-    def _kill(self, child):
-        """Kill the child's process group (its pid is still reserved: the child is not reaped yet) and reap it."""
+        job, seconds = grader.job, time.monotonic() - grader.started
         try:
-            os.killpg(child.pid, signal.SIGKILL)
+            outcome = json.loads(grader.received[LENGTH_BYTES:])
+        except ValueError:
+            return self._lost(grader, lambda _: "the grading process sent no outcome")
+        grader.job = None
+        grader.received.clear()
+        # A failure may have left the process damaged, and a large notebook its memory grown: the
+        # next job (this one's retry, say) gets a fresh grading process.
+        if "failed" in outcome or outcome.get("peak_memory_mb", 0) > grader_memory_mb(self.lesson) / 2:
+            self._kill(grader)
+        self._hand_out()  # the next submission is graded while this one is stored
+        self.finish(job, outcome, seconds)
+
+    def _lost(self, grader, reason):
+        """Kill `grader`; its job, if any, failed for `reason(status)`."""
+        job = grader.job
+        self._kill(grader)
+        if job is not None:
+            self.failed(job, reason(grader.status))
+
+    def _kill(self, grader):
+        """Kill the grading process's group (its pid is still reserved: it is not reaped yet) and reap it."""
+        try:
+            os.killpg(grader.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
-        self._reap(child)
-
-    def _reap(self, child):
-        if child.fd is not None:
-            self.selector.unregister(child.fd)
-            os.close(child.fd)
-            child.fd = None
-        if child.status is None:
-            child.status = os.waitpid(child.pid, 0)[1]
-        self.children.pop(child.pid, None)
-
-    def _finish(self, child):
-        self._reap(child)
-        try:
-            outcome = json.loads(child.received)
-        except ValueError:
-            return self.failed(child.job, _exit_reason(child.status))
-        self.finish(child.job, outcome, time.monotonic() - child.started)
+        if self.graders.pop(grader.outcomes, None) is not None:
+            self.selector.unregister(grader.outcomes)
+            os.close(grader.outcomes)
+            os.close(grader.requests)
+        if grader.status is None:
+            grader.status = os.waitpid(grader.pid, 0)[1]
 
     def finish(self, job, outcome, seconds):
         """Store the outcome of `grade_submission` for `job`, or treat it as a failure (`failed`)."""
@@ -433,7 +474,7 @@ class Run:
         self.finish(job, outcome, seconds)
 
     def _review_path(self, job):
-        """Where the child writes the submission's copy for the formgrader, until it is renamed into place."""
+        """Where the grading process writes the submission's copy for the formgrader, until it is renamed into place."""
         return report_path(self.course_dir, job.submission).with_name(f"{job.submission.notebook.name}.tmp")
 
     def failed(self, job, reason):
@@ -557,17 +598,6 @@ class Progress:
         self.stream.flush()
 
 
-def record_suite(course, lesson, require_sandbox, stream):
-    """Grade the lesson's own source notebook once in this process, so that every grading process
-    forked from it starts with the suite's examples recorded (engine/replay.py): a submission that
-    passes them is graded without running pytest and Hypothesis again; the first failing example
-    sends it through the full suite in a fresh sandbox, as when grading cold."""
-    report = grade(lesson.notebook, course, lesson.id, require_sandbox=require_sandbox)
-    if report.score != report.max_score:  # then nothing is recorded, and every submission is graded cold
-        stream.write(f"note: {lesson.id}'s own source notebook scores {report.score}/{report.max_score}: "
-                     "check the lesson (llmcourse check)\n")
-
-
 def autograde(course_dir, course, assignment_id, student=None, workers=1, force=False,
               require_sandbox=True, stream=sys.stderr, scheduler=None):
     """Grade the collected submissions of one assignment; returns the run's Outcome. Refuses to start,
@@ -603,8 +633,6 @@ def autograde(course_dir, course, assignment_id, student=None, workers=1, force=
         from .cluster import ClusterGrading
         done = run.grade_all(jobs, ClusterGrading(scheduler, lesson.id, require_sandbox, NOTEBOOK_BYTES))
     else:
-        if len(jobs) > 1:
-            record_suite(course, lesson, require_sandbox, stream)
         done = run.grade_all(jobs)
     outcome.graded, outcome.flagged = done.graded, done.flagged
     outcome.not_graded.update(done.not_graded)

@@ -4,11 +4,12 @@ Grading is derandomised: as long as every example of a property passes, Hypothes
 same inputs for every student (they depend on the suite, its settings and the library versions,
 all in the grading fingerprint, never on what the student's code returns). So after a property
 has passed once in this process, its examples are recorded, and a later grading under the same
-fingerprint calls the property on them again directly, without pytest or Hypothesis. If every
-property passes, that is the report a full run would give. At the first example that fails (or
-that asks for a draw it was not recorded with), the replay stops and the caller grades the
-submission the full way, in a fresh worker, so a failure's feedback (shrinking included) is
-exactly what a cold grading gives.
+fingerprint calls the property on them again directly, without pytest or Hypothesis: the same
+calls, in the same order, as a full run makes. If every property passes, that is the report a
+full run would give. Otherwise the submission is graded again in a fresh worker, where the
+properties that passed are replayed and only the others run under Hypothesis (score.py), so a
+failure's feedback (shrinking included) is exactly what a cold grading gives; should a replay
+fail there (code that keeps state between calls can), everything runs in full, afresh.
 """
 
 import copy
@@ -67,26 +68,41 @@ def record(prop, kwargs):
     return kwargs
 
 
+def key(prop):
+    return prop.exercise, prop.name
+
+
+def replay_property(prop, code, fixtures):
+    """Call the property on each of its recorded examples; whether every one passed."""
+    for kwargs, draws in prop.examples:
+        code.begin_example()
+        arguments = {**{name: fixtures[name] for name in prop.fixtures}, **copy.deepcopy(kwargs)}
+        if draws is not None:
+            arguments["data"] = ReplayData(draws)
+        try:
+            prop.function(**arguments)
+        except Exception:  # noqa: BLE001 -- any failure: the full run reports it
+            return False
+    return True
+
+
 def replay(plan, code, student, ref, stand_ins):
-    """The results of every property of `plan` if all pass again, else None (grade in full)."""
-    results, depends = [], {}
+    """Replay every property of `plan`: ((results, depends), passed) if all pass, else (None,
+    passed), `passed` the keys of the properties that did. After a failure that stopped the worker
+    (a timeout, a crash), the rest are not tried: they run in full, with the failing one."""
+    results, depends, passed = [], {}, set()
     for prop in plan:
         if code.status(prop.exercise) != "ok":
-            return None
+            continue
         code.substitutes = {name: function for name, function in stand_ins.items() if name != prop.exercise}
         code.substituted = set()
-        fixtures = {"student": student, "ref": ref}
-        for kwargs, draws in prop.examples:
-            code.begin_example()
-            arguments = {**{name: fixtures[name] for name in prop.fixtures}, **copy.deepcopy(kwargs)}
-            if draws is not None:
-                arguments["data"] = ReplayData(draws)
-            try:
-                prop.function(**arguments)
-            except Exception:  # noqa: BLE001 -- any failure: the full run reports it
-                return None
+        if not replay_property(prop, code, {"student": student, "ref": ref}):
+            if code.worker is None:
+                break
+            continue
+        passed.add(key(prop))
         for used in code.substituted:
             depends.setdefault(used, set()).add(prop.exercise)
         results.append(TestResult(name=prop.name, exercise=prop.exercise, passed=True, score=prop.points,
                                   max_score=prop.points, message=""))
-    return results, depends
+    return ((results, depends) if len(passed) == len(plan) else None), passed

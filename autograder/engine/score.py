@@ -25,7 +25,7 @@ from hypothesis.internal.constants_ast import Constants
 
 from .call import Student, StudentFailure
 from .compare import Mismatch
-from .replay import PLANS, Property, record, replay
+from .replay import PLANS, Property, key, record, replay, replay_property
 from .report import TestResult
 
 PROFILE = "llmcourse-grading"
@@ -135,7 +135,7 @@ def stand_ins(lesson, reference):
 
 
 class GradingPlugin:
-    def __init__(self, lesson, code, only=None, record=False):
+    def __init__(self, lesson, code, only=None, record=False, replayable=None):
         self.lesson = lesson
         self.code = code
         self.only = set(only) if only else None
@@ -146,6 +146,9 @@ class GradingPlugin:
         self.record = record  # note each property's examples, to replay them (replay.py)
         self.plan = []  # the Properties that passed, with their examples
         self.recording = None
+        # {key: Property} of the properties to replay rather than run under Hypothesis (replay.py)
+        self.replayable = replayable or {}
+        self.diverged = False  # a replay failed here: the grading must run in full
 
     @pytest.fixture(scope="session")
     def student(self):
@@ -186,12 +189,26 @@ class GradingPlugin:
         test = hypothesis.inner_test if hypothesis is not None else item.obj
         self.recording = Property(item.name.removeprefix("test_"), exercise, graded_info(item)[1],
                                   getattr(test, "__wrapped__", test)) if self.record else None
+        if self.recording is not None and key(self.recording) in self.replayable:
+            self.recording = self.replayable[key(self.recording)]
         if hypothesis is not None:
             hypothesis.inner_test = self.each_example(hypothesis.inner_test)
         elif self.recording is not None:
             self.recording.examples.append(({}, None))
         # Not worth running hypothesis against a stub or a missing function: say so at once.
         self.code.require(exercise)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pyfunc_call(self, pyfuncitem):
+        """A property that passed its replay before this worker started is replayed again here, in
+        its place among the others, instead of run under Hypothesis: the same calls."""
+        prop = self.replayable.get((graded_info(pyfuncitem)[0], pyfuncitem.name.removeprefix("test_")))
+        if prop is None:
+            return None
+        if not replay_property(prop, self.code, pyfuncitem.funcargs):
+            self.diverged = True
+            raise ReplayDiverged()
+        return True
 
     def each_example(self, test):
         """The property, forgetting the calls of the previous example before each one (so feedback
@@ -255,27 +272,37 @@ class SuiteError(RuntimeError):
     """The hidden suite itself is broken (a course bug, not the student's)."""
 
 
+class ReplayDiverged(Exception):
+    """A property failed on examples it passed in the same submission's earlier worker."""
+
+
 def run_suite(lesson, code, only=None, fingerprint=None):
     """Run the lesson's hidden suite; returns (the TestResults, {exercise: the exercises whose code
     called it while they were graded}). With the grading's `fingerprint`, a suite that passed
-    before in this process is first replayed (replay.py); only a failure runs it in full."""
-    key = (fingerprint, tuple(sorted(only)) if only else None)
-    if fingerprint is not None and key in PLANS:
+    before in this process is first replayed (replay.py); if a property fails, the suite runs
+    again in a fresh worker, replaying the properties that passed and running the others in full."""
+    plan_key = (fingerprint, tuple(sorted(only)) if only else None)
+    replayable = {}
+    if fingerprint is not None and plan_key in PLANS:
         reference = importlib.import_module(lesson.solutions)
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            outcome = replay(PLANS[key], code, Student(code), reference, stand_ins(lesson, reference))
+            outcome, passed = replay(PLANS[plan_key], code, Student(code), reference, stand_ins(lesson, reference))
         if outcome is not None:
             return outcome
-        code.start_afresh()  # the full run sees what a cold grading would
-    plugin = _run_pytest(lesson, code, only, record=fingerprint is not None)
+        replayable = {key(prop): prop for prop in PLANS[plan_key] if key(prop) in passed}
+        code.start_afresh()  # what follows sees what a cold grading would
+    plugin = _run_pytest(lesson, code, only, fingerprint is not None, replayable)
+    if plugin.diverged:
+        code.start_afresh()
+        plugin = _run_pytest(lesson, code, only, fingerprint is not None, {})
     if fingerprint is not None and all(result.passed for result in plugin.results):
-        PLANS[key] = plugin.plan
+        PLANS[plan_key] = plugin.plan
     return plugin.results, plugin.depends
 
 
-def _run_pytest(lesson, code, only, record):
-    plugin = GradingPlugin(lesson, code, only, record)
+def _run_pytest(lesson, code, only, record, replayable):
+    plugin = GradingPlugin(lesson, code, only, record, replayable)
     previous = settings.get_current_profile_name()
     settings.register_profile(PROFILE, grading_settings(lesson.budget))
     settings.load_profile(PROFILE)
