@@ -90,3 +90,19 @@ def test_a_replay_that_fails_in_the_fresh_worker_grades_everything_in_full(tmp_p
     runs = counted(monkeypatch, score, "_run_pytest")
     assert mistake_report(tmp_path / "warm") == cold
     assert [args[-1] == {} for args in runs] == [False, True]
+
+
+def test_replaying_in_the_fresh_worker_leaves_the_recorded_examples_as_they_were(tmp_path, plans):
+    """Lesson 05's causal_mask properties are plain tests (one example each, no Hypothesis): replayed
+    beside a mistake elsewhere, they must not gain an example per grading."""
+    lesson = COURSE.lesson("05-transformers")
+    grade_with(lesson, {}, tmp_path / "full", base=build_notebook(lesson))
+    (plan,) = plans.values()
+    before = {replay.key(prop): len(prop.examples) for prop in plan}
+    assert before[("causal_mask", "is_a_boolean_T_by_T_array")] == 1
+    code = lesson_mistakes(lesson).MISTAKES["transformer_lr"]["no warm-up branch"]
+    for attempt in range(2):
+        report = grade_with(lesson, {"transformer_lr": code}, tmp_path / f"mistake{attempt}",
+                            base=build_notebook(lesson))
+        assert exercise_result(report, "causal_mask").score == exercise_result(report, "causal_mask").max_score
+    assert {replay.key(prop): len(prop.examples) for prop in plan} == before

@@ -148,6 +148,7 @@ class GradingPlugin:
         self.recording = None
         # {key: Property} of the properties to replay rather than run under Hypothesis (replay.py)
         self.replayable = replayable or {}
+        self.replaying = None  # the Property of the current test, when it is replayed
         self.diverged = False  # a replay failed here: the grading must run in full
 
     @pytest.fixture(scope="session")
@@ -187,13 +188,17 @@ class GradingPlugin:
         self.code.begin_example()
         hypothesis = getattr(item.obj, "hypothesis", None)
         test = hypothesis.inner_test if hypothesis is not None else item.obj
-        self.recording = Property(item.name.removeprefix("test_"), exercise, graded_info(item)[1],
-                                  getattr(test, "__wrapped__", test)) if self.record else None
-        if self.recording is not None and key(self.recording) in self.replayable:
-            self.recording = self.replayable[key(self.recording)]
+        name = item.name.removeprefix("test_")
+        self.replaying = self.replayable.get((exercise, name))
+        if self.replaying is not None:  # recorded already: pytest_pyfunc_call replays it
+            self.recording = self.replaying
+        elif self.record:
+            self.recording = Property(name, exercise, graded_info(item)[1], getattr(test, "__wrapped__", test))
+        else:
+            self.recording = None
         if hypothesis is not None:
             hypothesis.inner_test = self.each_example(hypothesis.inner_test)
-        elif self.recording is not None:
+        elif self.recording is not None and self.replaying is None:
             self.recording.examples.append(({}, None))
         # Not worth running hypothesis against a stub or a missing function: say so at once.
         self.code.require(exercise)
@@ -202,10 +207,9 @@ class GradingPlugin:
     def pytest_pyfunc_call(self, pyfuncitem):
         """A property that passed its replay before this worker started is replayed again here, in
         its place among the others, instead of run under Hypothesis: the same calls."""
-        prop = self.replayable.get((graded_info(pyfuncitem)[0], pyfuncitem.name.removeprefix("test_")))
-        if prop is None:
+        if self.replaying is None:
             return None
-        if not replay_property(prop, self.code, pyfuncitem.funcargs):
+        if not replay_property(self.replaying, self.code, pyfuncitem.funcargs):
             self.diverged = True
             raise ReplayDiverged()
         return True
